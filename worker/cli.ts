@@ -1,0 +1,252 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import path from 'node:path';
+import { normalizeConfig, DEFAULTS, type RunOptions } from './config.ts';
+import { OptoutError, UsageError } from './errors.ts';
+import type { IngestResult } from './ingest/index.ts';
+import { ingestOnly, run, type RunEffects } from './run.ts';
+import { VERSION } from './version.ts';
+
+/**
+ * The command line: the only file that reads argv or the environment. Exit codes: 0 done,
+ * 1 failed, 2 usage error. An error is one line, "what: detail"; a stack trace only with --debug.
+ */
+
+const HELP = {
+  main: `optout ${VERSION}: SMS opt-out analytics for studios
+
+Usage: optout <command> [options]
+
+Commands:
+  run        load an export folder and write the report bundle
+  ingest     load and check an export folder (no report)
+  generate   write a synthetic sample export
+
+Options:
+  --help     show help (also after a command: optout run --help)
+  --version  print the version
+
+Exit codes: 0 done, 1 failed, 2 usage error.`,
+  run: `Usage: optout run --input DIR [options]
+
+Loads the export folder DIR into DuckDB and writes the report bundle to --out.
+
+  --input DIR              the export folder (required)
+  --out DIR                where the report goes (default ${DEFAULTS.out})
+  --month YYYY-MM          review month (default: the last complete month in the data)
+  --db FILE                keep the data in this DuckDB file (default: in memory);
+                           a file already loaded is not read again
+  --timezone TZ            time zone of studios that name none (default ${DEFAULTS.timezone})
+  --region CC              region of numbers without a country code (default ${DEFAULTS.region})
+  --attribution-hours N    opt-out attribution window in hours (default ${DEFAULTS.attributionHours})
+  --blast-size N           distinct recipients that make a campaign a blast (default ${DEFAULTS.blastSize})
+  --no-site                do not build the static site
+  --memory SIZE            DuckDB memory limit, e.g. 2GB (default: DuckDB's, 80% of RAM)
+  --threads N              DuckDB threads (default: one per core)
+  --debug                  show stack traces`,
+  ingest: `Usage: optout ingest --input DIR [options]
+
+Loads and checks the export folder: every row is accepted, rejected with a reason, or counted as
+a duplicate. Prints the reconciliation per file; with --out, writes tables/rejected_rows.csv.
+
+  --input DIR      the export folder (required)
+  --out DIR        write the rejected rows under DIR/tables/
+  --db FILE        keep the data in this DuckDB file (default: in memory)
+  --timezone TZ    default studio time zone (default ${DEFAULTS.timezone})
+  --region CC      region of numbers without a country code (default ${DEFAULTS.region})
+  --memory SIZE    DuckDB memory limit
+  --threads N      DuckDB threads
+  --debug          show stack traces`,
+  generate: `Usage: optout generate --out DIR [options]
+
+Writes a deterministic synthetic export (studios, leads, messages, opt-outs, carrier
+deactivation files) with one planted scenario for each known cause of opt-outs.
+See data/README.md.
+
+  --out DIR        where to write the export (required)
+  --studios N      number of studios (default 3)
+  --months N       months of traffic (default 6)
+  --messages N     approximate number of messages (default 60000)
+  --seed S         random seed (default 1)
+  --start YYYY-MM  first month (default 2026-04)
+  --debug          show stack traces`,
+} as const;
+
+type Command = keyof typeof HELP;
+
+const COMMON = {
+  help: { type: 'boolean' },
+  debug: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+const LOAD = {
+  ...COMMON,
+  input: { type: 'string' },
+  out: { type: 'string' },
+  db: { type: 'string' },
+  timezone: { type: 'string' },
+  region: { type: 'string' },
+  memory: { type: 'string' },
+  threads: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+const OPTIONS = {
+  run: {
+    ...LOAD,
+    month: { type: 'string' },
+    'attribution-hours': { type: 'string' },
+    'blast-size': { type: 'string' },
+    'no-site': { type: 'boolean' },
+  },
+  ingest: LOAD,
+  generate: {
+    ...COMMON,
+    out: { type: 'string' },
+    studios: { type: 'string' },
+    months: { type: 'string' },
+    messages: { type: 'string' },
+    seed: { type: 'string' },
+    start: { type: 'string' },
+  },
+} as const satisfies Record<Exclude<Command, 'main'>, ParseArgsConfig['options']>;
+
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** True when stderr is a terminal: progress lines are shown only then. */
+  interactive: boolean;
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+function progress(io: Io): RunEffects {
+  return { progress: (message) => (io.interactive ? io.stderr(`\r\x1b[K${message}`) : undefined) };
+}
+
+function summary(ingested: IngestResult): string {
+  const t = ingested.totals;
+  const unchanged = ingested.unchanged.length > 0 ? `, ${ingested.unchanged.length} unchanged file(s) skipped` : '';
+  return `${fmt(t.rows)} rows from ${ingested.files.length} file(s): ${fmt(t.accepted)} accepted, ${fmt(t.rejected)} rejected, ${fmt(t.duplicates)} duplicates${unchanged}`;
+}
+
+function reconciliation(ingested: IngestResult): string {
+  const head = ['file', 'table', 'rows', 'accepted', 'rejected', 'duplicates'];
+  const rows = ingested.files.map((f) => [f.file, f.table, fmt(f.rows), fmt(f.accepted), fmt(f.rejected), fmt(f.duplicates)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (r: string[]): string => r.map((c, i) => (i < 2 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
+  const ignored = ingested.ignored.map((i) => `ignored ${i.file}: ${i.why}`);
+  return [line(head), ...rows.map(line), ...ignored].join('\n');
+}
+
+function intOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name}: expected a whole number, got "${value}"`);
+  return n;
+}
+
+async function main(argv: string[], io: Io): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    io.stdout(`${HELP.main}\n`);
+    return first === undefined ? 2 : 0;
+  }
+  if (first === '--version' || first === '-v') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  if (!(first in OPTIONS)) throw new UsageError(`unknown command "${first}" (expected run, ingest or generate; see optout --help)`);
+  const command = first as keyof typeof OPTIONS;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({ args: rest, options: OPTIONS[command], strict: true, allowPositionals: false }).values as typeof values;
+  } catch (e) {
+    throw new UsageError(`${command}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (values.help) {
+    io.stdout(`${HELP[command]}\n`);
+    return 0;
+  }
+  const str = (k: string): string | undefined => values[k] as string | undefined;
+
+  if (command === 'generate') {
+    const out = str('out');
+    if (!out) throw new UsageError('--out: the folder to write the sample export to is required');
+    const { generate } = await import('./generate/index.ts');
+    const started = performance.now();
+    const result = await generate({
+      out,
+      studios: intOption('studios', str('studios')),
+      months: intOption('months', str('months')),
+      messages: intOption('messages', str('messages')),
+      seed: intOption('seed', str('seed')),
+      start: str('start'),
+    });
+    const secs = (performance.now() - started) / 1000;
+    io.stderr(
+      `optout generate: ${fmt(result.messages)} messages, ${fmt(result.leads)} leads, ${result.studios} studios in ${result.files.length} files under ${out} (${secs.toFixed(1)} s)\n`,
+    );
+    return 0;
+  }
+
+  const options: RunOptions = {
+    input: str('input'),
+    out: str('out'),
+    db: str('db'),
+    timezone: str('timezone'),
+    region: str('region'),
+    memory: str('memory'),
+    threads: str('threads'),
+    debug: values.debug === true,
+  };
+  if (command === 'ingest') {
+    const config = normalizeConfig(options);
+    const ingested = await ingestOnly(config, progress(io), str('out') !== undefined);
+    if (io.interactive) io.stderr('\r\x1b[K');
+    io.stdout(`${reconciliation(ingested)}\n`);
+    io.stderr(`optout ingest: ${summary(ingested)}\n`);
+    return 0;
+  }
+  const config = normalizeConfig({
+    ...options,
+    month: str('month'),
+    attributionHours: str('attribution-hours'),
+    blastSize: str('blast-size'),
+    site: values['no-site'] !== true,
+  });
+  const result = await run(config, progress(io));
+  if (io.interactive) io.stderr('\r\x1b[K');
+  const where = path.join(config.out, 'report.json');
+  io.stderr(
+    `optout run: ${summary(result.ingested)}; review month ${result.report.period.month}; report ${where} (${result.seconds.toFixed(1)} s)\n`,
+  );
+  return 0;
+}
+
+/** Runs the CLI and returns the exit code; errors become one line on stderr. */
+export async function cli(argv: string[], io: Io): Promise<number> {
+  try {
+    return await main(argv, io);
+  } catch (e) {
+    const debug = argv.includes('--debug');
+    if (io.interactive) io.stderr('\r\x1b[K');
+    if (e instanceof OptoutError) {
+      io.stderr(`optout: ${e.message}\n`);
+      if (debug && e.stack) io.stderr(`${e.stack}\n`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    io.stderr(`optout: internal error: ${(err.message ?? String(e)).split('\n')[0]}\n`);
+    if (debug && err.stack) io.stderr(`${err.stack}\n`);
+    return 1;
+  }
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href;
+if (isMain) {
+  const code = await cli(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    interactive: process.stderr.isTTY === true,
+  });
+  process.exitCode = code;
+}

@@ -1,0 +1,108 @@
+import { getCountries, type CountryCode } from 'libphonenumber-js';
+import { UsageError } from './errors.ts';
+
+/**
+ * Every default of the worker lives here and nowhere else. cli.ts turns argv into a RunOptions;
+ * normalizeConfig() validates it and fills in the defaults, so the core never sees a raw flag.
+ */
+export interface RunOptions {
+  input?: string;
+  out?: string;
+  month?: string;
+  db?: string;
+  timezone?: string;
+  region?: string;
+  attributionHours?: number | string;
+  blastSize?: number | string;
+  site?: boolean;
+  memory?: string;
+  threads?: number | string;
+  debug?: boolean;
+}
+
+export interface Config {
+  /** The export folder. */
+  input: string;
+  /** Where the report bundle goes. */
+  out: string;
+  /** Review month `YYYY-MM`, or null for "the latest complete month in the data". */
+  month: string | null;
+  /** A persistent DuckDB file, or null for an in-memory database. */
+  db: string | null;
+  /** Time zone of studios that do not name their own. */
+  timezone: string;
+  /** Region used to read phone numbers written without a country code. */
+  region: CountryCode;
+  /** Window for attributing an opt-out to the message before it, inclusive. */
+  attributionHours: number;
+  /** Distinct recipients from which a campaign counts as a blast. */
+  blastSize: number;
+  /** Build the static site after the report. */
+  site: boolean;
+  /** DuckDB memory_limit, e.g. `2GB`; null leaves DuckDB's default (80% of RAM). */
+  memory: string | null;
+  /** DuckDB worker threads; null leaves DuckDB's default (one per core). */
+  threads: number | null;
+  debug: boolean;
+}
+
+export const DEFAULTS = {
+  out: './report',
+  timezone: 'America/New_York',
+  region: 'US',
+  attributionHours: 72,
+  blastSize: 500,
+} as const;
+
+function positiveNumber(name: string, value: number | string | undefined, fallback: number, integer: boolean): number {
+  if (value === undefined) return fallback;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`--${name}: expected a positive ${integer ? 'whole ' : ''}number, got "${value}"`);
+  }
+  return n;
+}
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function normalizeConfig(options: RunOptions): Config {
+  if (!options.input) throw new UsageError('--input: the export folder is required');
+  const month = options.month ?? null;
+  if (month !== null) {
+    const m = /^(\d{4})-(\d{2})$/.exec(month);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) {
+      throw new UsageError(`--month: expected YYYY-MM, got "${month}"`);
+    }
+  }
+  const timezone = options.timezone ?? DEFAULTS.timezone;
+  if (!isValidTimeZone(timezone)) throw new UsageError(`--timezone: "${timezone}" is not an IANA time zone`);
+  const region = (options.region ?? DEFAULTS.region).toUpperCase();
+  if (!(getCountries() as string[]).includes(region)) {
+    throw new UsageError(`--region: "${options.region}" is not a two-letter region code such as US or CA`);
+  }
+  const memory = options.memory ?? null;
+  if (memory !== null && !/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memory)) {
+    throw new UsageError(`--memory: expected a size such as 1GB or 512MB, got "${memory}"`);
+  }
+  return {
+    input: options.input,
+    out: options.out ?? DEFAULTS.out,
+    month,
+    db: options.db ?? null,
+    timezone,
+    region: region as CountryCode,
+    attributionHours: positiveNumber('attribution-hours', options.attributionHours, DEFAULTS.attributionHours, false),
+    blastSize: positiveNumber('blast-size', options.blastSize, DEFAULTS.blastSize, true),
+    site: options.site ?? true,
+    memory,
+    threads: options.threads === undefined ? null : positiveNumber('threads', options.threads, 1, true),
+    debug: options.debug ?? false,
+  };
+}

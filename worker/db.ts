@@ -1,0 +1,67 @@
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue, type DuckDBAppender } from '@duckdb/node-api';
+
+export type Params = Record<string, DuckDBValue>;
+
+export interface DbOptions {
+  /** DuckDB memory_limit, e.g. `1GB`. */
+  memory?: string | null;
+  threads?: number | null;
+}
+
+/**
+ * A thin wrapper over @duckdb/node-api: open, exec, query, close. Runtime values go in as
+ * `$named` parameters, never spliced into SQL. Results come back as JSON-safe rows: counts must
+ * be cast to integer or double in SQL, so no bigint reaches the report.
+ */
+export class Db {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(path: string | null, options: DbOptions = {}): Promise<Db> {
+    const settings: Record<string, string> = {};
+    if (options.memory) settings.memory_limit = options.memory;
+    if (options.threads) settings.threads = String(options.threads);
+    const instance = await DuckDBInstance.create(path ?? ':memory:', settings);
+    const connection = await instance.connect();
+    const db = new Db(instance, connection);
+    // Naive timestamps are UTC by contract (SPEC section 1), and nothing may be fetched.
+    await db.exec(`set TimeZone = 'UTC'; set autoinstall_known_extensions = false; set autoload_known_extensions = false;`);
+    return db;
+  }
+
+  async exec(sql: string, params?: Params): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  async query<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  async queryOne<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T> {
+    const rows = await this.query<T>(sql, params);
+    if (rows.length !== 1) throw new Error(`expected one row, got ${rows.length}: ${sql.slice(0, 80)}`);
+    return rows[0] as T;
+  }
+
+  async appender(table: string): Promise<DuckDBAppender> {
+    return this.connection.createAppender(table);
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Quote an identifier for SQL (column names come from our own table definitions). */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quote a string literal. Only for values DuckDB cannot take as parameters (table functions' file paths). */
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}

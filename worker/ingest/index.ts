@@ -1,0 +1,244 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { Config } from '../config.ts';
+import type { Db } from '../db.ts';
+import { OptoutError } from '../errors.ts';
+import { discover, type InputFile } from './discover.ts';
+import { csvLines, identityLines, type LineLookup } from './lines.ts';
+import { PhoneNormaliser } from './phones.ts';
+import { createRawTables, readFile, sniffTable } from './readers.ts';
+import { stage } from './staging.ts';
+import type { TableName } from './tables.ts';
+import { TABLES } from './tables.ts';
+
+/** One input file's reconciliation: rows = accepted + rejected + duplicates, always. */
+export interface FileStats {
+  file: string;
+  table: TableName;
+  format: string;
+  adapter: string;
+  rows: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+}
+
+export interface IngestResult {
+  files: FileStats[];
+  /** Files in the folder that were not read, and why. */
+  ignored: { file: string; why: string }[];
+  /** Files already in the database (same name and content) that were not read again. */
+  unchanged: string[];
+  totals: { rows: number; accepted: number; rejected: number; duplicates: number };
+  phonesNormalised: number;
+}
+
+export interface IngestEffects {
+  /** A progress line for a person watching (the CLI shows it only on a terminal). */
+  progress(message: string): void;
+}
+
+const FILE_TABLE = `create table if not exists ingest_files (
+  file_id integer primary key, name varchar, path varchar, table_name varchar, format varchar,
+  adapter varchar, gzip boolean, size bigint, sha256 varchar, line_kind varchar, delimiter varchar,
+  blank_is_record boolean, header_lines integer)`;
+const LINE_CACHE = `create table if not exists ingest_line_cache (file_id integer, kind varchar, n bigint, line bigint)`;
+
+async function sha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+interface FileRow {
+  file_id: number;
+  name: string;
+  path: string;
+  gzip: boolean;
+  line_kind: string;
+  delimiter: string | null;
+  blank_is_record: boolean;
+  header_lines: number;
+}
+
+/**
+ * Loads every file of the export folder into DuckDB and stages it. With a persistent database a
+ * file already loaded (same name, same content) is not read again, so running the same folder
+ * twice changes nothing and next month's export adds only its new rows.
+ */
+export async function ingest(db: Db, config: Config, effects: IngestEffects): Promise<IngestResult> {
+  await db.exec(FILE_TABLE);
+  await db.exec(LINE_CACHE);
+  await createRawTables(db);
+
+  const found = await discover(config.input);
+  const ignored = found.ignored.map((file) => ({ file, why: 'not a CSV, JSON Lines or Parquet file named after a table' }));
+  const files: (InputFile & { table: TableName })[] = [];
+  for (const f of found.files) {
+    const { table, why } = await sniffTable(f);
+    if (table) files.push({ ...f, table });
+    else ignored.push({ file: f.name, why });
+  }
+  const known = await db.query<{ n: number }>(`select count(*)::integer as n from ingest_files where table_name = 'messages'`);
+  if (!files.some((f) => f.table === 'messages') && (known[0]?.n ?? 0) === 0) {
+    throw new OptoutError(
+      `${config.input}: no messages file (expected messages*.csv, .csv.gz, .jsonl or .parquet, or a Twilio message log)`,
+    );
+  }
+  // Load in table order (studios first: Twilio files are placed by studio number), names within.
+  const order = new Map(TABLES.map((t, i) => [t.name, i]));
+  files.sort((a, b) => (order.get(a.table) ?? 0) - (order.get(b.table) ?? 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+  const unchanged: string[] = [];
+  for (const file of files) {
+    const hash = config.db ? await sha256(file.path) : null;
+    if (hash) {
+      const seen = await db.query(`select 1 from ingest_files where name = $name and sha256 = $hash`, { name: file.name, hash });
+      if (seen.length > 0) {
+        unchanged.push(file.name);
+        continue;
+      }
+    }
+    const { id } = await db.queryOne<{ id: number }>(`select coalesce(max(file_id), 0)::integer + 1 as id from ingest_files`);
+    const started = performance.now();
+    effects.progress(`reading ${file.name} (${(file.size / 1e6).toFixed(1)} MB)`);
+    await db.exec('begin transaction');
+    try {
+      const r = await readFile(db, file, id);
+      await db.exec(
+        `insert into ingest_files values ($id, $name, $path, $table, $format, $adapter, $gzip, $size, $hash, $lineKind, $delimiter, $blank, $header)`,
+        {
+          id,
+          name: file.name,
+          path: file.path,
+          table: r.table,
+          format: file.format + (file.gzip ? '.gz' : ''),
+          adapter: r.adapter,
+          gzip: file.gzip,
+          size: file.size,
+          hash,
+          lineKind: r.lineKind,
+          delimiter: r.delimiter,
+          blank: r.blankIsRecord,
+          header: r.headerLines,
+        },
+      );
+      await db.exec('commit');
+      const secs = (performance.now() - started) / 1000;
+      const rows = r.records + r.structural;
+      effects.progress(`read ${file.name}: ${rows.toLocaleString('en-US')} rows, ${Math.round(rows / Math.max(secs, 1e-3)).toLocaleString('en-US')} rows/s`);
+    } catch (e) {
+      await db.exec('rollback');
+      throw e;
+    }
+  }
+
+  effects.progress('checking rows');
+  const { phonesNormalised } = await stage(db, new PhoneNormaliser(config.region));
+  await resolveLines(db);
+  const stats = await fileStats(db);
+  const totals = { rows: 0, accepted: 0, rejected: 0, duplicates: 0 };
+  for (const s of stats) {
+    if (s.rows !== s.accepted + s.rejected + s.duplicates) {
+      throw new OptoutError(
+        `${s.file}: internal error: ${s.rows} rows read but ${s.accepted} accepted + ${s.rejected} rejected + ${s.duplicates} duplicates`,
+      );
+    }
+    totals.rows += s.rows;
+    totals.accepted += s.accepted;
+    totals.rejected += s.rejected;
+    totals.duplicates += s.duplicates;
+  }
+  return { files: stats, ignored, unchanged, totals, phonesNormalised };
+}
+
+/** Adds the physical line to every rejected record, scanning only the files that need it. */
+async function resolveLines(db: Db): Promise<void> {
+  const needed = await db.query<{ file_id: number; kind: string; n: number }>(`
+    with wanted as (
+      select file_id, 'record' as kind, record_no as n from ingest_rejected where record_no is not null
+      union select file_id, 'logical', logical_line from ingest_rejected where logical_line is not null
+      union select first_file_id, 'record', first_record_no from ingest_rejected where first_file_id is not null
+    )
+    select w.file_id, w.kind, w.n::bigint::double as n from wanted w
+    anti join ingest_line_cache c on c.file_id = w.file_id and c.kind = w.kind and c.n = w.n
+    order by all`);
+  const byFile = new Map<number, { record: number[]; logical: number[] }>();
+  for (const r of needed) {
+    const entry = byFile.get(r.file_id) ?? { record: [], logical: [] };
+    (r.kind === 'record' ? entry.record : entry.logical).push(Number(r.n));
+    byFile.set(r.file_id, entry);
+  }
+  if (byFile.size > 0) {
+    const appender = await db.appender('ingest_line_cache');
+    for (const [fileId, want] of byFile) {
+      const f = await db.queryOne<FileRow>(`select * from ingest_files where file_id = $id`, { id: fileId });
+      let lookup: LineLookup = identityLines;
+      if (f.line_kind === 'csv') {
+        const structural = await db.query<{ l: number }>(`select logical_line::double as l from ingest_structural where file_id = $id`, { id: fileId });
+        lookup = await csvLines(
+          {
+            path: f.path,
+            gzip: f.gzip,
+            delimiter: f.delimiter ?? ',',
+            headerLines: f.header_lines,
+            blankIsRecord: f.blank_is_record,
+            structural: structural.map((s) => s.l),
+          },
+          want.record,
+          want.logical,
+        );
+      }
+      for (const [kind, list, fn] of [
+        ['record', want.record, lookup.ofRecord],
+        ['logical', want.logical, lookup.ofLogical],
+      ] as const) {
+        for (const n of list) {
+          appender.appendInteger(fileId);
+          appender.appendVarchar(kind);
+          appender.appendBigInt(BigInt(n));
+          appender.appendBigInt(BigInt(fn(n)));
+          appender.endRow();
+        }
+      }
+    }
+    appender.closeSync();
+  }
+  await db.exec(`create or replace table rejected_rows as
+    select f.name as file, coalesce(c.line, c2.line)::bigint as line, r.table_name, 
+      r.reason || case when r.first_file_id is not null
+        then ' (first at ' || ff.name || coalesce(':' || c3.line, '') || ')' else '' end as reason,
+      r.record
+    from ingest_rejected r
+    join ingest_files f on f.file_id = r.file_id
+    left join ingest_line_cache c on c.file_id = r.file_id and c.kind = 'record' and c.n = r.record_no
+    left join ingest_line_cache c2 on c2.file_id = r.file_id and c2.kind = 'logical' and c2.n = r.logical_line
+    left join ingest_files ff on ff.file_id = r.first_file_id
+    left join ingest_line_cache c3 on c3.file_id = r.first_file_id and c3.kind = 'record' and c3.n = r.first_record_no
+    order by r.file_id, line`);
+}
+
+async function fileStats(db: Db): Promise<FileStats[]> {
+  const accepted = TABLES.map((t) => `select file_id, count(*) as n from stg_${t.name} group by file_id`).join(' union all ');
+  return db.query<FileStats>(`
+    with raw as (
+      ${TABLES.map((t) => `select file_id, count(*) as n from raw_${t.name} group by file_id`).join(' union all ')}
+      union all select file_id, count(*) from ingest_structural group by file_id
+    ),
+    rows as (select file_id, sum(n) as n from raw group by file_id),
+    accepted as (select file_id, sum(n) as n from (${accepted}) group by file_id),
+    rejected as (select file_id, count(*) as n from ingest_rejected group by file_id),
+    duplicates as (select file_id, count(*) as n from ingest_duplicates group by file_id)
+    select f.name as file, f.table_name as "table", f.format, f.adapter,
+      coalesce(rows.n, 0)::integer as rows,
+      coalesce(accepted.n, 0)::integer as accepted,
+      coalesce(rejected.n, 0)::integer as rejected,
+      coalesce(duplicates.n, 0)::integer as duplicates
+    from ingest_files f
+    left join rows using (file_id)
+    left join accepted using (file_id)
+    left join rejected using (file_id)
+    left join duplicates using (file_id)
+    order by f.file_id`);
+}
+

@@ -1,0 +1,233 @@
+import { ident, literal, type Db } from '../db.ts';
+import { OptoutError } from '../errors.ts';
+import type { InputFile } from './discover.ts';
+import { readFirstLine, readHead } from './textfile.ts';
+import { headerRequired, rawColumns, tableDef, type TableDef, type TableName } from './tables.ts';
+import { isTwilioHeader, twilioColumns } from './twilio.ts';
+
+/**
+ * Readers put a file's records into `raw_<table>` as text, one row per record, with the file's id
+ * and the record's ordinal. Nothing is validated here beyond what makes a file unreadable: the
+ * staging step decides row by row (worker/ingest/staging.ts).
+ */
+
+/** What a reader learnt about a file. */
+export interface ReadResult {
+  table: TableName;
+  /** The adapter used: 'native' or 'twilio'. */
+  adapter: 'native' | 'twilio';
+  /** Records loaded into raw_<table> (structurally sound). */
+  records: number;
+  /** Records DuckDB's CSV parser could not split into the header's fields. */
+  structural: number;
+  /** How a record's ordinal maps to a line: 'csv' needs a scan, 'line' is the physical line, 'row' a Parquet row. */
+  lineKind: 'csv' | 'line' | 'row';
+  /** CSV only: the delimiter, and whether a blank line is a record (single-column files). */
+  delimiter: string | null;
+  blankIsRecord: boolean;
+  /** Lines before the first record: 1 for a header, 0 for a bare list of numbers. */
+  headerLines: number;
+}
+
+/** SQL for one raw column: the source expression, or NULL when the file does not have it. */
+type ColumnSources = Record<string, string>;
+
+export async function createRawTables(db: Db): Promise<void> {
+  for (const name of ['studios', 'leads', 'messages', 'opt_outs', 'deactivations'] as const) {
+    const def = tableDef(name);
+    const cols = rawColumns(def).map((c) => `${ident(c)} varchar`);
+    await db.exec(
+      `create table if not exists raw_${name} (file_id integer, record_no bigint, ${cols.join(', ')}, read_error varchar)`,
+    );
+  }
+  await db.exec(`create table if not exists ingest_structural (
+    file_id integer, logical_line bigint, reason varchar, record varchar)`);
+}
+
+function dateInName(name: string): string | null {
+  const m = /(\d{4})-(\d{2})-(\d{2})/.exec(name.split('/').pop() ?? name);
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : null;
+}
+
+/** Checks the header has what the table needs; returns the SQL source of every raw column. */
+function mapColumns(file: InputFile, def: TableDef, header: string[], expr: (index: number, name: string) => string): ColumnSources {
+  const position = new Map<string, number>();
+  header.forEach((h, i) => {
+    const key = h.trim().toLowerCase();
+    if (!position.has(key)) position.set(key, i); // a repeated column name: the first one counts
+  });
+  const missing = headerRequired(def).filter((c) => !position.has(c));
+  if (missing.length > 0) {
+    const found = header.length > 0 ? header.map((h) => `"${h}"`).join(', ') : 'none';
+    throw new OptoutError(
+      `${file.name}: required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing (columns found: ${found})`,
+    );
+  }
+  if (def.name === 'opt_outs' && !position.has('lead_id') && !position.has('phone')) {
+    throw new OptoutError(`${file.name}: an opt_outs file needs a "lead_id" or a "phone" column`);
+  }
+  const sources: ColumnSources = {};
+  for (const c of rawColumns(def)) {
+    const i = position.get(c);
+    sources[c] = i === undefined ? 'null' : expr(i, header[i] as string);
+  }
+  if (def.name === 'deactivations') applyFileDate(file, sources, position.has('deactivated_at'));
+  return sources;
+}
+
+/** A carrier file without a date column takes the date in its name (SPEC section 1). */
+function applyFileDate(file: InputFile, sources: ColumnSources, hasColumn: boolean): void {
+  const date = dateInName(file.name);
+  if (!hasColumn && !date) {
+    throw new OptoutError(`${file.name}: no "deactivated_at" column and no YYYY-MM-DD date in the file name`);
+  }
+  if (date) sources.deactivated_at = `coalesce(nullif(trim(${sources.deactivated_at}), ''), ${literal(date)})`;
+}
+
+async function insertRaw(db: Db, table: TableName, fileId: number, ordinal: string, sources: ColumnSources, from: string, readError = 'null'): Promise<void> {
+  const cols = Object.keys(sources);
+  await db.exec(
+    `insert into raw_${table} (file_id, record_no, ${cols.map(ident).join(', ')}, read_error)
+     select ${fileId}, ${ordinal}, ${cols.map((c) => `${sources[c]}`).join(', ')}, ${readError} from ${from}`,
+  );
+}
+
+function wrapRead(file: InputFile, what: string, e: unknown): OptoutError {
+  if (e instanceof OptoutError) return e;
+  const detail = ((e as Error).message ?? String(e)).split('\n')[0];
+  return new OptoutError(`${file.name}: cannot be read as ${what}: ${detail}`);
+}
+
+const looksLikePhone = (s: string): boolean => /^[+\d\s().-]{7,}$/.test(s.trim()) && /\d{7}/.test(s.replace(/\D/g, ''));
+
+async function readCsv(db: Db, file: InputFile, fileId: number): Promise<ReadResult> {
+  const { head } = await readHead(file.path, file.name, file.gzip);
+  let table = file.table;
+  let adapter: ReadResult['adapter'] = 'native';
+  if (isTwilioHeader(head.fields)) {
+    table = 'messages';
+    adapter = 'twilio';
+  }
+  if (!table) throw new Error(`unreachable: ${file.name} has no table`);
+  const def = tableDef(table);
+  // A carrier deactivation file may be a bare list of numbers with no header line at all.
+  const headerless = table === 'deactivations' && head.fields[0] !== undefined && looksLikePhone(head.fields[0]);
+  const width = head.fields.length;
+  const names = Array.from({ length: width }, (_, i) => `c${i}`);
+  const sources: ColumnSources = headerless
+    ? (() => {
+        const s: ColumnSources = { phone: 'c0', deactivated_at: width > 1 ? 'c1' : 'null' };
+        applyFileDate(file, s, width > 1);
+        return s;
+      })()
+    : adapter === 'twilio'
+      ? twilioColumns(head.fields)
+      : mapColumns(file, def, head.fields, (i) => `c${i}`);
+  const options = [
+    `columns = {${names.map((n) => `'${n}': 'VARCHAR'`).join(', ')}}`,
+    `header = ${headerless ? 'false' : 'true'}`,
+    `delim = ${literal(head.delimiter)}`,
+    `quote = '"'`,
+    `escape = '"'`,
+    `auto_detect = false`,
+    `strict_mode = true`,
+    `ignore_errors = true`,
+    `store_rejects = true`,
+    `rejects_table = 'reject_errors_tmp'`,
+    `rejects_scan = 'reject_scans_tmp'`,
+    `compression = '${file.gzip ? 'gzip' : 'none'}'`,
+  ];
+  const from = `(select *, row_number() over () as _ordinal from read_csv(${literal(file.path)}, ${options.join(', ')}))`;
+  try {
+    await insertRaw(db, table, fileId, '_ordinal', sources, from);
+    await db.exec(
+      `insert into ingest_structural
+       select ${fileId}, line, first(error_type || ': ' || error_message order by column_idx), first(csv_line)
+       from reject_errors_tmp group by line`,
+    );
+  } catch (e) {
+    throw wrapRead(file, 'CSV', e);
+  }
+  const counts = await db.queryOne<{ records: number; structural: number }>(
+    `select (select count(*)::integer from raw_${table} where file_id = ${fileId}) as records,
+            (select count(*)::integer from ingest_structural where file_id = ${fileId}) as structural`,
+  );
+  return { table, adapter, ...counts, lineKind: 'csv', delimiter: head.delimiter, blankIsRecord: width === 1, headerLines: headerless ? 0 : 1 };
+}
+
+async function readJsonLines(db: Db, file: InputFile, fileId: number): Promise<ReadResult> {
+  const table = file.table;
+  if (!table) throw new Error(`unreachable: ${file.name} has no table`);
+  const first = await readFirstLine(file.path, file.name, file.gzip);
+  if (first === null) throw new OptoutError(`${file.name}: the file is empty`);
+  if (!first.trimStart().startsWith('{')) throw new OptoutError(`${file.name}: not JSON Lines (the first line is not a JSON object)`);
+  const def = tableDef(table);
+  // One physical line per DuckDB row: no quoting, a delimiter JSON text cannot contain unescaped.
+  const lines = `read_csv(${literal(file.path)}, columns = {'raw': 'VARCHAR'}, header = false, delim = '\x1f',
+    quote = '', escape = '', new_line = '\\r\\n', auto_detect = false, strict_mode = false,
+    compression = '${file.gzip ? 'gzip' : 'none'}')`;
+  try {
+    await db.exec(`create or replace temp table jsonl_tmp as
+      select row_number() over () as line, raw, coalesce(json_valid(raw) and json_type(raw::json) = 'OBJECT', false) as ok
+      from ${lines}`);
+    const keys = await db.query<{ k: string }>(
+      `select distinct unnest(json_keys(raw::json)) as k from jsonl_tmp where ok order by k`,
+    );
+    const sources = mapColumns(file, def, keys.map((r) => r.k), (_i, key) => `raw::json->>${literal(`$."${key.replaceAll('"', '\\"')}"`)}`);
+    // Keys that differ only in case ("Phone", "phone") all feed the column: the first present wins.
+    for (const c of Object.keys(sources)) {
+      const variants = keys.filter((r) => r.k.toLowerCase() === c).map((r) => `raw::json->>${literal(`$."${r.k.replaceAll('"', '\\"')}"`)}`);
+      if (variants.length > 1) sources[c] = `coalesce(${variants.join(', ')})`;
+    }
+    const guarded: ColumnSources = {};
+    for (const [c, s] of Object.entries(sources)) guarded[c] = `case when ok then ${s} end`;
+    await insertRaw(db, table, fileId, 'line', guarded,
+      `jsonl_tmp where raw is not null and trim(raw) <> ''`,
+      `case when not ok then 'not a JSON object: ' || left(raw, 60) end`);
+    await db.exec('drop table jsonl_tmp');
+  } catch (e) {
+    throw wrapRead(file, 'JSON Lines', e);
+  }
+  const { records } = await db.queryOne<{ records: number }>(`select count(*)::integer as records from raw_${table} where file_id = ${fileId}`);
+  return { table, adapter: 'native', records, structural: 0, lineKind: 'line', delimiter: null, blankIsRecord: false, headerLines: 0 };
+}
+
+async function readParquet(db: Db, file: InputFile, fileId: number): Promise<ReadResult> {
+  const table = file.table;
+  if (!table) throw new Error(`unreachable: ${file.name} has no table`);
+  const def = tableDef(table);
+  const scan = `read_parquet(${literal(file.path)}, file_row_number = true)`;
+  try {
+    const described = await db.query<{ column_name: string }>(`select column_name from (describe select * from ${scan})`);
+    const header = described.map((r) => r.column_name).filter((c) => c !== 'file_row_number');
+    const sources = mapColumns(file, def, header, (_i, name) => `cast(${ident(name)} as varchar)`);
+    await insertRaw(db, table, fileId, 'file_row_number + 1', sources, scan);
+  } catch (e) {
+    throw wrapRead(file, 'Parquet', e);
+  }
+  const { records } = await db.queryOne<{ records: number }>(`select count(*)::integer as records from raw_${table} where file_id = ${fileId}`);
+  return { table, adapter: 'native', records, structural: 0, lineKind: 'row', delimiter: null, blankIsRecord: false, headerLines: 0 };
+}
+
+/** Loads one file into its raw table. A CSV with no table in its name must be a Twilio log. */
+export async function readFile(db: Db, file: InputFile, fileId: number): Promise<ReadResult> {
+  if (file.format === 'csv') return readCsv(db, file, fileId);
+  if (file.format === 'jsonl') return readJsonLines(db, file, fileId);
+  return readParquet(db, file, fileId);
+}
+
+/**
+ * Tells whether a CSV whose name names no table is a Twilio message log (and so a messages
+ * file). Anything else is left out of the run, with the reason, so a stray file in the export
+ * folder never stops it.
+ */
+export async function sniffTable(file: InputFile): Promise<{ table: TableName | null; why: string }> {
+  if (file.table) return { table: file.table, why: '' };
+  try {
+    const { head } = await readHead(file.path, file.name, file.gzip);
+    if (isTwilioHeader(head.fields)) return { table: 'messages', why: '' };
+    return { table: null, why: 'its name starts with no table name and its header is not a Twilio message log' };
+  } catch (e) {
+    return { table: null, why: (e as Error).message };
+  }
+}

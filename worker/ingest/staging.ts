@@ -1,0 +1,229 @@
+import { ident, type Db } from '../db.ts';
+import { phoneKeySql, type PhoneNormaliser } from './phones.ts';
+import { TABLES, type ColumnDef, type TableDef } from './tables.ts';
+
+/**
+ * Staging: from raw text to typed rows, one decision per record (SPEC section 1, "Bad input").
+ * The SQL is derived from the table definitions so that every column of every table is checked
+ * the same way; the result per table is
+ *   stg_<table>          accepted rows, typed, with file_id and record_no
+ *   ingest_rejected      every rejected record with its reason (lines are added by lines.ts)
+ *   ingest_duplicates    exact duplicates dropped, with the record they repeat
+ */
+
+const q = ident;
+
+/** A timestamp: ISO-8601 (an offset or Z is exact, naive is UTC), or RFC 2822 as Twilio writes it. */
+const TIMESTAMP_MACRO = `
+create or replace temp macro parse_ts(v) as case
+  when v is null then null
+  when regexp_matches(v, '^\\d{4}-\\d{2}-\\d{2}') then try_cast(v as timestamptz)
+  when regexp_matches(v, '^([A-Za-z]{3}, )?\\d{1,2} [A-Za-z]{3} \\d{4} ')
+    then try_strptime(v, ['%a, %d %b %Y %H:%M:%S %z', '%d %b %Y %H:%M:%S %z'])
+end`;
+
+function typedExpr(c: ColumnDef): string {
+  const v = q(`v_${c.name}`);
+  switch (c.kind) {
+    case 'text':
+    case 'numbers':
+      return v;
+    case 'lower':
+      return `lower(${v})`;
+    case 'timestamp':
+      return `case when isfinite(parse_ts(${v})) then parse_ts(${v}) end`;
+    case 'date_or_timestamp':
+      return `case when regexp_matches(${v}, '^\\d{4}-\\d{2}-\\d{2}$') then try_cast(${v} as date)
+        when isfinite(parse_ts(${v})) then cast(parse_ts(${v}) as date) end`;
+    case 'phone':
+      return `${q(`pm_${c.name}`)}.e164`;
+    case 'direction':
+      return `case when lower(${v}) in ('outbound', 'inbound') then lower(${v})
+        when lower(${v}) like 'outbound-%' then 'outbound' end`;
+    case 'integer':
+      return `try_cast(${v} as integer)`;
+    case 'timezone':
+      return `tz_names.name`;
+  }
+}
+
+function problem(c: ColumnDef): string {
+  switch (c.kind) {
+    case 'timestamp':
+      return 'is not a timestamp';
+    case 'date_or_timestamp':
+      return 'is not a date';
+    case 'phone':
+      return 'is not a valid phone number for the region';
+    case 'direction':
+      return 'is neither outbound nor inbound';
+    case 'integer':
+      return 'is not a whole number';
+    case 'timezone':
+      return 'is not an IANA time zone';
+    default:
+      return 'is not valid';
+  }
+}
+
+/** Kinds whose typed value can be null although the raw value is present (a parse failure). */
+const PARSED = new Set(['timestamp', 'date_or_timestamp', 'phone', 'direction', 'integer', 'timezone']);
+
+function reasonExpr(def: TableDef): string {
+  const whens: string[] = [`when read_error is not null then read_error`];
+  for (const c of def.columns) {
+    const v = q(`v_${c.name}`);
+    // A Twilio row names its studio by number; its studio_id is resolved, not read.
+    const present = c.name === 'studio_id' && def.name === 'messages' ? `coalesce(${v}, v_studio_number)` : v;
+    if (c.required) whens.push(`when ${present} is null then '${c.name} is missing'`);
+    if (PARSED.has(c.kind)) {
+      whens.push(`when ${v} is not null and ${q(c.name)} is null then '${c.name} ${problem(c)}: "' || left(${v}, 60) || '"'`);
+    }
+  }
+  if (def.name === 'messages' || def.name === 'opt_outs') {
+    whens.push(`when v_lead_id is null and v_phone is null then 'neither lead_id nor phone is given: the lead cannot be identified'`);
+  }
+  return `case ${whens.join('\n    ')} end`;
+}
+
+function checkedSql(def: TableDef): string {
+  const cols = def.columns;
+  const extra = def.name === 'messages' ? ['studio_number'] : [];
+  const trimmed = [...cols.map((c) => c.name), ...extra].map((n) => `nullif(trim(r.${q(n)}), '') as ${q(`v_${n}`)}`);
+  const joins: string[] = [];
+  for (const c of cols) {
+    if (c.kind === 'phone') {
+      joins.push(`left join phone_map as ${q(`pm_${c.name}`)} on ${q(`pm_${c.name}`)}.key = ${phoneKeySql(q(`v_${c.name}`))}`);
+    }
+    if (c.kind === 'timezone') joins.push(`left join tz_names on lower(tz_names.name) = lower(${q(`v_${c.name}`)})`);
+  }
+  const typed = cols.map((c) => {
+    if (def.name === 'messages' && c.name === 'studio_id') {
+      // A Twilio row's studio: the studio whose number sent or received it, else that number.
+      return `coalesce(v_studio_id, sn.studio_id, pm_sn.e164, ${phoneKeySql('v_studio_number')}) as studio_id`;
+    }
+    return `${typedExpr(c)} as ${q(c.name)}`;
+  });
+  if (def.name === 'messages') {
+    joins.push(`left join phone_map as pm_sn on pm_sn.key = ${phoneKeySql('v_studio_number')}`);
+    joins.push(`left join studio_number_lookup as sn on sn.number_key = coalesce(pm_sn.e164, ${phoneKeySql('v_studio_number')})`);
+  }
+  const rawJson = `to_json(struct_pack(${[...cols.map((c) => c.name), ...extra].map((n) => `${q(n)} := ${q(`v_${n}`)}`).join(', ')}))::varchar`;
+  return `
+create or replace temp table checked_${def.name} as
+with src as (
+  select r.file_id, r.record_no, r.read_error, ${trimmed.join(', ')}
+  from raw_${def.name} as r
+),
+typed as (
+  select src.*, ${typed.join(',\n    ')}
+  from src
+  ${joins.join('\n  ')}
+),
+final as (
+  select *, ${reasonExpr(def)} as reason
+  from typed
+)
+select file_id, record_no, ${cols.map((c) => q(c.name)).join(', ')}, reason,
+  case when reason is not null then ${rawJson} end as record
+from final`;
+}
+
+/** Resolves duplicates among valid rows: first by (file_id, record_no) is accepted. */
+function dedupSql(def: TableDef): string {
+  const cols = def.columns.map((c) => q(c.name));
+  const key = (def.key ?? def.columns.map((c) => c.name)).map(q);
+  return `
+create or replace temp table ranked_${def.name} as
+select ${cols.join(', ')}, file_id, record_no,
+  row_number() over w as rk,
+  struct_pack(${cols.map((c) => `${c} := ${c}`).join(', ')}) is not distinct from
+    first_value(struct_pack(${cols.map((c) => `${c} := ${c}`).join(', ')})) over w as same_as_first,
+  first_value(file_id) over w as first_file_id,
+  first_value(record_no) over w as first_record_no
+from checked_${def.name}
+where reason is null
+window w as (partition by ${key.join(', ')} order by file_id, record_no);
+
+create or replace table stg_${def.name} as
+select ${cols.join(', ')}, file_id, record_no from ranked_${def.name} where rk = 1;
+
+insert into ingest_duplicates
+select '${def.name}', file_id, record_no, first_file_id, first_record_no
+from ranked_${def.name} where rk > 1 and same_as_first;
+
+insert into ingest_rejected
+select '${def.name}', file_id, record_no, null,
+  'conflicting duplicate: ${def.key ? def.key.join(', ') : 'the row'} ' || ${
+    def.key ? def.key.map((k) => `'"' || ${q(k)} || '"'`).join(` || ', ' || `) : "''"
+  } || ' was already accepted with different values',
+  to_json(struct_pack(${cols.map((c) => `${c} := ${c}`).join(', ')}))::varchar,
+  first_file_id, first_record_no
+from ranked_${def.name} where rk > 1 and not same_as_first;
+
+insert into ingest_rejected
+select '${def.name}', file_id, record_no, null, reason, record, null, null
+from checked_${def.name} where reason is not null;
+
+drop table ranked_${def.name};
+drop table checked_${def.name};`;
+}
+
+/** Normalises every raw phone key not yet in phone_map, in JS, once per distinct key. */
+async function normalisePhones(db: Db, phones: PhoneNormaliser): Promise<number> {
+  await db.exec(`create table if not exists phone_map (key varchar primary key, e164 varchar)`);
+  const sources = [
+    `select phone as v from raw_leads`,
+    `select phone from raw_messages`,
+    `select studio_number from raw_messages`,
+    `select phone from raw_opt_outs`,
+    `select phone from raw_deactivations`,
+    `select unnest(string_split(number, ';')) from raw_studios`,
+  ];
+  const keys = await db.query<{ key: string }>(
+    `select distinct ${phoneKeySql('trim(v)')} as key
+     from (${sources.join(' union all ')}) as s(v)
+     where v is not null and trim(v) <> ''
+       and ${phoneKeySql('trim(v)')} not in (select key from phone_map)`,
+  );
+  if (keys.length === 0) return 0;
+  const appender = await db.appender('phone_map');
+  for (const { key } of keys) {
+    appender.appendVarchar(key);
+    const e164 = phones.normalise(key);
+    if (e164 === null) appender.appendNull();
+    else appender.appendVarchar(e164);
+    appender.endRow();
+  }
+  appender.closeSync();
+  return keys.length;
+}
+
+/** Builds every stg_ table and the rejected and duplicate lists from the raw tables. */
+export async function stage(db: Db, phones: PhoneNormaliser): Promise<{ phonesNormalised: number }> {
+  const phonesNormalised = await normalisePhones(db, phones);
+  await db.exec(TIMESTAMP_MACRO);
+  await db.exec(`create or replace temp table tz_names as select name from pg_timezone_names()`);
+  await db.exec(`create or replace table ingest_rejected (
+    table_name varchar, file_id integer, record_no bigint, logical_line bigint, reason varchar, record varchar,
+    first_file_id integer, first_record_no bigint)`);
+  await db.exec(`create or replace table ingest_duplicates (
+    table_name varchar, file_id integer, record_no bigint, first_file_id integer, first_record_no bigint)`);
+  await db.exec(`insert into ingest_rejected
+    select f.table_name, s.file_id, null, s.logical_line, s.reason, s.record, null, null
+    from ingest_structural s join ingest_files f using (file_id)`);
+  for (const def of TABLES) {
+    if (def.name === 'messages') {
+      // Studios are staged first; Twilio rows are placed by the studios' numbers.
+      await db.exec(`create or replace temp table studio_number_lookup as
+        select coalesce(pm.e164, n.key) as number_key, min(n.studio_id) as studio_id
+        from (select studio_id, ${phoneKeySql('trim(x)')} as key from stg_studios, unnest(string_split(number, ';')) as t(x)) as n
+        left join phone_map pm using (key)
+        where n.key <> ''
+        group by all`);
+    }
+    await db.exec(checkedSql(def));
+    await db.exec(dedupSql(def));
+  }
+  return { phonesNormalised };
+}

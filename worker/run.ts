@@ -1,0 +1,44 @@
+import type { Config } from './config.ts';
+import { Db } from './db.ts';
+import { ingest, type IngestEffects, type IngestResult } from './ingest/index.ts';
+import { writeBundle, writeRejectedRows, type Report } from './report/bundle.ts';
+import { VERSION } from './version.ts';
+
+export interface RunEffects extends IngestEffects {}
+
+export interface RunResult {
+  ingested: IngestResult;
+  report: Report;
+  seconds: number;
+}
+
+/** Loads the export into DuckDB. The caller owns the database. */
+export async function openDb(config: Config): Promise<Db> {
+  return Db.open(config.db, { memory: config.memory, threads: config.threads });
+}
+
+/** `optout ingest`: load and check the export folder; with an out folder, write the rejected rows. */
+export async function ingestOnly(config: Config, effects: RunEffects, writeRejected: boolean): Promise<IngestResult> {
+  const db = await openDb(config);
+  try {
+    const ingested = await ingest(db, config, effects);
+    if (writeRejected) await writeRejectedRows(db, config.out);
+    return ingested;
+  } finally {
+    db.close();
+  }
+}
+
+/** `optout run`: the whole pipeline, from the export folder to the report bundle. */
+export async function run(config: Config, effects: RunEffects): Promise<RunResult> {
+  const started = performance.now();
+  const db = await openDb(config);
+  try {
+    const ingested = await ingest(db, config, effects);
+    effects.progress('writing the report');
+    const report = await writeBundle(db, config, ingested, VERSION);
+    return { ingested, report, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    db.close();
+  }
+}
