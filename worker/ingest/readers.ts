@@ -168,15 +168,15 @@ async function readJsonLines(db: Db, file: InputFile, fileId: number): Promise<R
     compression = '${file.gzip ? 'gzip' : 'none'}')`;
   try {
     await db.exec(`create or replace temp table jsonl_tmp as
-      select row_number() over () as line, raw, coalesce(json_valid(raw) and json_type(raw::json) = 'OBJECT', false) as ok
-      from ${lines}`);
+      select line, raw, j, coalesce(json_type(j) = 'OBJECT', false) as ok
+      from (select row_number() over () as line, raw, case when json_valid(raw) then raw::json end as j from ${lines})`);
     const keys = await db.query<{ k: string }>(
-      `select distinct unnest(json_keys(raw::json)) as k from jsonl_tmp where ok order by k`,
+      `select distinct unnest(json_keys(j)) as k from jsonl_tmp where ok order by k`,
     );
-    const sources = mapColumns(file, def, keys.map((r) => r.k), (_i, key) => `raw::json->>${literal(`$."${key.replaceAll('"', '\\"')}"`)}`);
+    const sources = mapColumns(file, def, keys.map((r) => r.k), (_i, key) => `j->>${literal(`$."${key.replaceAll('"', '\\"')}"`)}`);
     // Keys that differ only in case ("Phone", "phone") all feed the column: the first present wins.
     for (const c of Object.keys(sources)) {
-      const variants = keys.filter((r) => r.k.toLowerCase() === c).map((r) => `raw::json->>${literal(`$."${r.k.replaceAll('"', '\\"')}"`)}`);
+      const variants = keys.filter((r) => r.k.toLowerCase() === c).map((r) => `j->>${literal(`$."${r.k.replaceAll('"', '\\"')}"`)}`);
       if (variants.length > 1) sources[c] = `coalesce(${variants.join(', ')})`;
     }
     const guarded: ColumnSources = {};
