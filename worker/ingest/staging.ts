@@ -31,10 +31,10 @@ function typedExpr(c: ColumnDef): string {
     case 'lower':
       return `lower(${v})`;
     case 'timestamp':
-      return `case when isfinite(parse_ts(${v})) then parse_ts(${v}) end`;
+      return `case when isfinite(${q(`p_${c.name}`)}) then ${q(`p_${c.name}`)} end`;
     case 'date_or_timestamp':
       return `case when regexp_matches(${v}, '^\\d{4}-\\d{2}-\\d{2}$') then try_cast(${v} as date)
-        when isfinite(parse_ts(${v})) then cast(parse_ts(${v}) as date) end`;
+        when isfinite(${q(`p_${c.name}`)}) then cast(${q(`p_${c.name}`)} as date) end`;
     case 'phone':
       return `${q(`pm_${c.name}`)}.e164`;
     case 'direction':
@@ -108,6 +108,8 @@ function checkedSql(def: TableDef): string {
     joins.push(`left join phone_map as pm_sn on pm_sn.key = ${phoneKeySql('v_studio_number')}`);
     joins.push(`left join studio_number_lookup as sn on sn.number_key = coalesce(pm_sn.e164, ${phoneKeySql('v_studio_number')})`);
   }
+  // Timestamps are parsed once here and checked for finiteness in `typed`.
+  const parsedCols = cols.filter((c) => c.kind === 'timestamp' || c.kind === 'date_or_timestamp').map((c) => c.name);
   const rawJson = `to_json(struct_pack(${[...cols.map((c) => c.name), ...extra].map((n) => `${q(n)} := ${q(`v_${n}`)}`).join(', ')}))::varchar`;
   return `
 create or replace temp table checked_${def.name} as
@@ -115,9 +117,13 @@ with src as (
   select r.file_id, r.record_no, r.read_error, ${trimmed.join(', ')}
   from raw_${def.name} as r
 ),
-typed as (
-  select src.*, ${typed.join(',\n    ')}
+parsed as (
+  select *${parsedCols.map((c) => `, parse_ts(${q(`v_${c}`)}) as ${q(`p_${c}`)}`).join('')}
   from src
+),
+typed as (
+  select parsed.*, ${typed.join(',\n    ')}
+  from parsed
   ${joins.join('\n  ')}
 ),
 final as (
@@ -129,23 +135,36 @@ select file_id, record_no, ${cols.map((c) => q(c.name)).join(', ')}, reason,
 from final`;
 }
 
-/** Resolves duplicates among valid rows: first by (file_id, record_no) is accepted. */
+/**
+ * Resolves duplicates among valid rows: the first by (file_id, record_no) is accepted. Only keys
+ * seen more than once are ranked, so an export without duplicates pays one hash aggregate.
+ */
 function dedupSql(def: TableDef): string {
   const cols = def.columns.map((c) => q(c.name));
   const key = (def.key ?? def.columns.map((c) => c.name)).map(q);
+  const on = key.map((k) => `c.${k} is not distinct from d.${k}`).join(' and ');
+  const sig = `struct_pack(${cols.map((c) => `${c} := ${c}`).join(', ')})`;
   return `
+create or replace temp table dupkeys_${def.name} as
+select ${key.join(', ')} from checked_${def.name} where reason is null group by all having count(*) > 1;
+
 create or replace temp table ranked_${def.name} as
-select ${cols.join(', ')}, file_id, record_no,
+select ${cols.map((c) => `c.${c}`).join(', ')}, c.file_id, c.record_no,
   row_number() over w as rk,
-  struct_pack(${cols.map((c) => `${c} := ${c}`).join(', ')}) is not distinct from
-    first_value(struct_pack(${cols.map((c) => `${c} := ${c}`).join(', ')})) over w as same_as_first,
-  first_value(file_id) over w as first_file_id,
-  first_value(record_no) over w as first_record_no
-from checked_${def.name}
-where reason is null
-window w as (partition by ${key.join(', ')} order by file_id, record_no);
+  ${sig} is not distinct from first_value(${sig}) over w as same_as_first,
+  first_value(c.file_id) over w as first_file_id,
+  first_value(c.record_no) over w as first_record_no
+from checked_${def.name} as c
+semi join dupkeys_${def.name} as d on ${on}
+where c.reason is null
+window w as (partition by ${key.map((k) => `c.${k}`).join(', ')} order by c.file_id, c.record_no);
 
 create or replace table stg_${def.name} as
+select ${cols.map((c) => `c.${c}`).join(', ')}, c.file_id, c.record_no
+from checked_${def.name} as c
+anti join dupkeys_${def.name} as d on ${on}
+where c.reason is null
+union all
 select ${cols.join(', ')}, file_id, record_no from ranked_${def.name} where rk = 1;
 
 insert into ingest_duplicates
@@ -157,7 +176,7 @@ select '${def.name}', file_id, record_no, null,
   'conflicting duplicate: ${def.key ? def.key.join(', ') : 'the row'} ' || ${
     def.key ? def.key.map((k) => `'"' || ${q(k)} || '"'`).join(` || ', ' || `) : "''"
   } || ' was already accepted with different values',
-  to_json(struct_pack(${cols.map((c) => `${c} := ${c}`).join(', ')}))::varchar,
+  to_json(${sig})::varchar,
   first_file_id, first_record_no
 from ranked_${def.name} where rk > 1 and not same_as_first;
 
@@ -165,6 +184,7 @@ insert into ingest_rejected
 select '${def.name}', file_id, record_no, null, reason, record, null, null
 from checked_${def.name} where reason is not null;
 
+drop table dupkeys_${def.name};
 drop table ranked_${def.name};
 drop table checked_${def.name};`;
 }

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { PhoneNormaliser, phoneKey } from '../../worker/ingest/phones.ts';
+
+/** A small deterministic generator (mulberry32), so the sample is the same on every run. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('phone normalisation', () => {
+  it('agrees with libphonenumber on 20,000 random ten-digit numbers (the per-prefix cache is sound)', () => {
+    const rnd = mulberry32(42);
+    const fast = new PhoneNormaliser('US');
+    const disagreements: string[] = [];
+    for (let i = 0; i < 20000; i++) {
+      // Draw from few prefixes so the cache is hit: 200 area codes x 50 exchanges.
+      const national = `${200 + Math.floor(rnd() * 800)}`.slice(0, 3) + `${Math.floor(rnd() * 1000)}`.padStart(3, '0') + `${Math.floor(rnd() * 10000)}`.padStart(4, '0');
+      for (const raw of [national, `1${national}`, `+1${national}`]) {
+        const p = parsePhoneNumberFromString(raw, 'US');
+        const expected = p && p.isValid() ? p.number : null;
+        if (fast.normalise(phoneKey(raw)) !== expected) disagreements.push(raw);
+      }
+    }
+    expect(disagreements).toEqual([]);
+    // And the cache did its job: far fewer libphonenumber calls than numbers.
+    expect(fast.parsed).toBeLessThan(20000);
+  });
+
+  it('reads the notations of SPEC section 1 and rejects what is not a valid number', () => {
+    const n = new PhoneNormaliser('US');
+    const cases: [string, string | null][] = [
+      ['(415) 555-0101', '+14155550101'],
+      ['415.555.0102', '+14155550102'],
+      ['+14155550103', '+14155550103'],
+      ['1 415 555 0104', '+14155550104'],
+      ['+44 20 7183 8750', '+442071838750'],
+      ['555-12', null],
+      ['12345', null],
+      ['(123) 555-0101', null], // no area code starts with 1
+    ];
+    expect(cases.map(([raw]) => [raw, n.normalise(phoneKey(raw))])).toEqual(cases);
+  });
+
+  it('reads national numbers of another region with --region', () => {
+    const gb = new PhoneNormaliser('GB');
+    expect(gb.normalise(phoneKey('020 7183 8750'))).toBe('+442071838750');
+    expect(gb.normalise(phoneKey('4155550101'))).toBeNull();
+  });
+});
