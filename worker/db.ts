@@ -28,6 +28,8 @@ export class Db {
     const db = new Db(instance, connection);
     // Naive timestamps are UTC by contract (SPEC section 1), and nothing may be fetched.
     await db.exec(`set TimeZone = 'UTC'; set autoinstall_known_extensions = false; set autoload_known_extensions = false;`);
+    // Progress is tracked (for the CLI's progress line) but never printed by DuckDB itself.
+    await db.exec(`set enable_progress_bar = true; set enable_progress_bar_print = false;`);
     return db;
   }
 
@@ -44,6 +46,19 @@ export class Db {
     const rows = await this.query<T>(sql, params);
     if (rows.length !== 1) throw new Error(`expected one row, got ${rows.length}: ${sql.slice(0, 80)}`);
     return rows[0] as T;
+  }
+
+  /** Runs `work`, calling `tick` with the running query's percentage done every `everyMs`. */
+  async withProgress<T>(work: () => Promise<T>, tick: (percent: number) => void, everyMs = 500): Promise<T> {
+    const timer = setInterval(() => {
+      const p = this.connection.progress.percentage;
+      if (p >= 0) tick(p);
+    }, everyMs);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   async appender(table: string): Promise<DuckDBAppender> {

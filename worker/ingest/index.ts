@@ -104,7 +104,11 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
     effects.progress(`reading ${file.name} (${(file.size / 1e6).toFixed(1)} MB)`);
     await db.exec('begin transaction');
     try {
-      const r = await readFile(db, file, id);
+      const label = `reading ${file.name} (${(file.size / 1e6).toFixed(1)} MB)`;
+      const r = await db.withProgress(
+        () => readFile(db, file, id),
+        (percent) => effects.progress(`${label}: ${Math.floor(percent)}%`),
+      );
       await db.exec(
         `insert into ingest_files values ($id, $name, $path, $table, $format, $adapter, $gzip, $size, $hash, $lineKind, $delimiter, $blank, $header)`,
         {
@@ -134,7 +138,10 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
   }
 
   effects.progress('checking rows');
-  const { phonesNormalised } = await stage(db, new PhoneNormaliser(config.region));
+  const { phonesNormalised } = await db.withProgress(
+    () => stage(db, new PhoneNormaliser(config.region)),
+    (percent) => effects.progress(`checking rows: ${Math.floor(percent)}% of a step`),
+  );
   await resolveLines(db);
   const stats = await fileStats(db);
   const totals = { rows: 0, accepted: 0, rejected: 0, duplicates: 0 };
