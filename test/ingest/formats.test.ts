@@ -131,4 +131,15 @@ describe('reading every format of SPEC section 1', () => {
     expect(result.files.map((f) => f.file)).toEqual(['studios.csv', 'messages.csv']);
     expect(result.ignored.map((i) => i.file).sort()).toEqual(['README.txt', 'notes.csv']);
   });
+
+  it('reads a tab-separated file with a byte-order mark and Windows line ends', async () => {
+    const dir = await writeExport({
+      'studios.csv': STUDIOS,
+      'leads.tsv': `\ufefflead_id\tstudio_id\tphone\tcreated_at\r\nl1\ts1\t415 555 0101\t2026-01-01T00:00:00Z\r\nl2\ts1\t12\t2026-01-01\r\n`,
+      'messages.csv': `${MESSAGES_HEADER}\n${MSG('m1')}\n`,
+    });
+    const { byFile, rejected } = await loadAndClose(dir);
+    expect(byFile['leads.tsv']).toEqual({ rows: 2, accepted: 1, rejected: 1, duplicates: 0 });
+    expect(rejected).toEqual([{ file: 'leads.tsv', line: 3, reason: 'phone is not a valid phone number for the region: "12"' }]);
+  });
 });

@@ -140,7 +140,7 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
   effects.progress('checking rows');
   const { phonesNormalised } = await db.withProgress(
     () => stage(db, new PhoneNormaliser(config.region)),
-    (percent) => effects.progress(`checking rows: ${Math.floor(percent)}% of a step`),
+    (percent) => effects.progress(`checking rows (this step ${Math.floor(percent)}%)`),
   );
   await resolveLines(db);
   const stats = await fileStats(db);
