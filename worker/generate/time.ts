@@ -126,3 +126,51 @@ export class Zone {
     return local - Math.floor(local / DAY) * DAY;
   }
 }
+
+function nthWeekday(year: number, month: number, wd: number, n: number): number {
+  const first = dayOf(year, month, 1);
+  return first + ((wd - weekday(first) + 7) % 7) + (n - 1) * 7;
+}
+
+function lastWeekday(year: number, month: number, wd: number): number {
+  const last = dayOf(year, month + 1, 0);
+  return last - ((weekday(last) - wd + 7) % 7);
+}
+
+/** A fixed-date holiday moves to Friday when on a Saturday, to Monday when on a Sunday. */
+function observed(day: number): number {
+  const wd = weekday(day);
+  return wd === 6 ? day - 1 : wd === 0 ? day + 1 : day;
+}
+
+/** US federal holidays (observed dates) of a year. */
+export function federalHolidays(year: number): number[] {
+  return [
+    observed(dayOf(year, 1, 1)),
+    nthWeekday(year, 1, 1, 3),
+    nthWeekday(year, 2, 1, 3),
+    lastWeekday(year, 5, 1),
+    observed(dayOf(year, 6, 19)),
+    observed(dayOf(year, 7, 4)),
+    nthWeekday(year, 9, 1, 1),
+    nthWeekday(year, 10, 1, 2),
+    observed(dayOf(year, 11, 11)),
+    nthWeekday(year, 11, 4, 4),
+    observed(dayOf(year, 12, 25)),
+  ];
+}
+
+/**
+ * Business days (Monday to Friday, not a federal holiday) from the day after `from` up to and
+ * including `to`, as SPEC section 4 counts them for sends after an opt-out.
+ */
+export function businessDaysBetween(from: number, to: number): number {
+  const holidays = new Set<number>();
+  for (let y = civil(from).year; y <= civil(to).year + 1; y++) for (const h of federalHolidays(y)) holidays.add(h);
+  let n = 0;
+  for (let d = from + 1; d <= to; d++) {
+    const wd = weekday(d);
+    if (wd !== 0 && wd !== 6 && !holidays.has(d)) n++;
+  }
+  return n;
+}

@@ -1,0 +1,285 @@
+import {
+  STOP_REQUESTS,
+  challengeBody,
+  flashSaleBody,
+  importWelcomeBody,
+  openHouseBody,
+  partnerPromoBody,
+  reengageBody,
+  scheduleBody,
+  winbackBody,
+} from './content.ts';
+import { Method, Segment } from './leads.ts';
+import { Kind, type Tally, newTally } from './events.ts';
+import type { DayHook, Simulation } from './simulate.ts';
+import type { Studio } from './studios.ts';
+import { HOUR, MINUTE, businessDaysBetween, isoDate, type Zone } from './time.ts';
+
+/**
+ * The planted scenarios (data/README.md has the table): one burst per known cause of opt-outs,
+ * plus the compliance cases, each in its studio on its days of the review month. Each one
+ * records what it did, so the summary and the README can state the numbers.
+ */
+
+export interface PlantedScenario {
+  /** The SPEC cause it should be explained by, or the compliance check it feeds. */
+  name: string;
+  studio: string;
+  /** Local dates. */
+  dates: string[];
+  campaigns: string[];
+  /** Messages sent, reached, distinct leads reached, and keyword or free-text opt-outs they drew. */
+  messages: number;
+  reached: number;
+  recipients: number;
+  optOuts: number;
+  /** Scenario-specific counts, named. */
+  details: Record<string, number>;
+}
+
+export class Scenarios implements DayHook {
+  private readonly tallies = new Map<string, Tally>();
+  private readonly campaigns = new Map<string, string[]>();
+  private readonly details = new Map<string, Record<string, number>>();
+  /** The leads who get the daily challenge: the list on its first day. */
+  private challengers: number[] = [];
+  constructor(private readonly sim: Simulation) {}
+
+  onDay(studio: Studio, day: number): void {
+    const P = this.sim.plan.scenarios;
+    const s = studio.index;
+    if (s === P.optOutHandling.studio) {
+      if (day === P.optOutHandling.requestDay) this.ignoredRequests(studio, day);
+      if (day === P.optOutHandling.followUpDay) this.openHouse(studio, day);
+      const dom = day - this.sim.plan.calendar.review.firstDay + 1;
+      if (dom >= 3 && dom <= 27 && dom % 3 === 0) this.lookAlikes(studio, day);
+    }
+    if (s === P.unverifiedConsent.studio && day === P.unverifiedConsent.campaignDay) this.importCampaign(studio, day);
+    if (s === P.excessiveFrequency.studio && day >= P.excessiveFrequency.firstDay && day <= P.excessiveFrequency.lastDay) this.challenge(studio, day);
+    if (s === P.sendsAfterOptOut.studio && day === P.sendsAfterOptOut.day) this.reengage(studio, day);
+    if (s === P.oldListBlast.studio && day === P.oldListBlast.day) this.winback(studio, day);
+    if (s === P.poorTiming.studio && day === P.poorTiming.day) this.flashSale(studio, day);
+    if (s === P.irrelevantContent.studio && day === P.irrelevantContent.day) this.partnerPromo(studio, day);
+  }
+
+  private tally(name: string, campaign?: string): Tally {
+    let t = this.tallies.get(name);
+    if (!t) {
+      t = newTally();
+      this.tallies.set(name, t);
+      this.campaigns.set(name, []);
+      this.details.set(name, {});
+    }
+    if (campaign !== undefined) (this.campaigns.get(name) as string[]).push(campaign);
+    return t;
+  }
+
+  private detail(name: string, key: string, add: number): void {
+    const d = this.details.get(name) ?? {};
+    d[key] = (d[key] ?? 0) + add;
+    this.details.set(name, d);
+  }
+
+  /** The bought list, imported the day before, gets a hard-sell text at 11:00. */
+  private importCampaign(studio: Studio, day: number): void {
+    const sim = this.sim;
+    const L = sim.leads;
+    const start = sim.localTime(studio.index, day, 11 * HOUR);
+    const recipients: number[] = [];
+    for (let i = L.studioStart[studio.index] as number; i < (L.studioEnd[studio.index] as number); i++) {
+      if (L.segment[i] === Segment.Imported && sim.canMessage(i, start)) recipients.push(i);
+    }
+    const campaign = `${studio.id}-import-welcome-${isoDate(day)}`;
+    const tally = this.tally('unverified_consent', campaign);
+    this.detail('unverified_consent', 'imported_leads', recipients.length);
+    this.detail('unverified_consent', 'imported_without_consent', recipients.filter((i) => L.method[i] === Method.None).length);
+    for (let k = 0; k < recipients.length; k++) {
+      const lead = recipients[k] as number;
+      const p = L.method[lead] === Method.None ? 0.11 : 0.085;
+      sim.outbound(studio.index, lead, start + Math.floor((k * 20 * MINUTE) / recipients.length), Kind.Campaign, campaign, '', importWelcomeBody(studio, L.first(lead)), { p, tally });
+    }
+  }
+
+  /** A daily "7-day challenge" text to the whole list for six days, on top of everything else. */
+  private challenge(studio: Studio, day: number): void {
+    const sim = this.sim;
+    const P = sim.plan.scenarios.excessiveFrequency;
+    const start = sim.localTime(studio.index, day, 12.25 * HOUR);
+    if (day === P.firstDay) this.challengers = sim.listAt(studio.index, start);
+    const n = day - P.firstDay + 1;
+    const campaign = `${studio.id}-challenge-${isoDate(day)}`;
+    const tally = this.tally('excessive_frequency', campaign);
+    const recipients = this.challengers.filter((lead) => sim.canMessage(lead, start));
+    sim.sendCampaign(studio.index, recipients, start, 15 * MINUTE, Kind.Campaign, campaign, (lead) => challengeBody(studio, n, sim.leads.first(lead)), { boost: 1.6, tally });
+  }
+
+  /**
+   * A CRM sync re-adds everyone who ever opted out, and a re-engagement text goes to them.
+   * Keyword opt-outs are blocked by the carrier (21610); web and front-desk ones are delivered.
+   * A few answer with an angry STOP (a repeat opt-out, not a new one).
+   */
+  private reengage(studio: Studio, day: number): void {
+    const sim = this.sim;
+    const L = sim.leads;
+    const s = studio.index;
+    const zone = sim.zones[s] as Zone;
+    const start = sim.localTime(s, day, 14 * HOUR);
+    const recipients: number[] = [];
+    for (let i = L.studioStart[s] as number; i < (L.studioEnd[s] as number); i++) {
+      if (!sim.subscribedAt(i, start) && !((L.stopAt[i] as number) <= start) && sim.lastSend(i) < start) recipients.push(i);
+    }
+    const campaign = `${studio.id}-reengage-${isoDate(day)}`;
+    const tally = this.tally('sent_after_opt_out', campaign);
+    let late = 0;
+    for (let k = 0; k < recipients.length; k++) {
+      const lead = recipients[k] as number;
+      const t = start + Math.floor((k * 10 * MINUTE) / recipients.length);
+      const optedOut = L.optOutAt[lead] as number;
+      if (!sim.outbound(s, lead, t, Kind.Campaign, campaign, '', reengageBody(studio, L.first(lead)), { p: 0, tally })) continue;
+      if (businessDaysBetween(zone.localDay(optedOut), zone.localDay(t)) > 10) late++;
+      if (sim.rng.chance(0.12)) sim.keywordOptOut(s, lead, t + sim.replyDelay(), undefined, true);
+    }
+    this.detail('sent_after_opt_out', 'reached_more_than_10_business_days_after', late);
+    this.detail('sent_after_opt_out', 'blocked_21610', tally.messages - tally.reached);
+  }
+
+  /** The old list, untouched for 18+ months, gets a win-back blast. */
+  private winback(studio: Studio, day: number): void {
+    const sim = this.sim;
+    const L = sim.leads;
+    const start = sim.localTime(studio.index, day, 12 * HOUR);
+    const recipients: number[] = [];
+    for (let i = L.studioStart[studio.index] as number; i < (L.studioEnd[studio.index] as number); i++) {
+      if (L.segment[i] === Segment.Dormant && sim.canMessage(i, start)) recipients.push(i);
+    }
+    const campaign = `${studio.id}-winback-${isoDate(day)}`;
+    const tally = this.tally('old_list_blast', campaign);
+    sim.sendCampaign(studio.index, recipients, start, 30 * MINUTE, Kind.Campaign, campaign, () => winbackBody(studio), { p: 0.04, tally });
+  }
+
+  /** A flash sale scheduled in the wrong time zone: it goes out 22:30-23:30 local. */
+  private flashSale(studio: Studio, day: number): void {
+    const sim = this.sim;
+    const start = sim.localTime(studio.index, day, 22.5 * HOUR);
+    const campaign = `${studio.id}-flash-sale-${isoDate(day)}`;
+    const tally = this.tally('poor_timing', campaign);
+    const body = flashSaleBody(studio);
+    sim.sendCampaign(studio.index, sim.listAt(studio.index, start), start, HOUR - 1, Kind.Campaign, campaign, () => body, { boost: 1.6, tally });
+  }
+
+  /** A partner's car-wash promotion to the whole list; it never names the studio. */
+  private partnerPromo(studio: Studio, day: number): void {
+    const sim = this.sim;
+    const start = sim.localTime(studio.index, day, 13 * HOUR);
+    const campaign = `${studio.id}-partner-promo-${isoDate(day)}`;
+    const tally = this.tally('irrelevant_content', campaign);
+    const body = partnerPromoBody();
+    sim.sendCampaign(studio.index, sim.listAt(studio.index, start), start, 20 * MINUTE, Kind.Campaign, campaign, () => body, { boost: 6, tally });
+  }
+
+  /**
+   * A schedule announcement; some leads answer in free text asking to stop. Nobody processes
+   * it: no opt-out event, and they keep getting texts.
+   */
+  private ignoredRequests(studio: Studio, day: number): void {
+    const sim = this.sim;
+    const s = studio.index;
+    const start = sim.localTime(s, day, 11 * HOUR);
+    const list = sim.listAt(s, start);
+    const wanted = Math.max(15, Math.round(list.length * 0.04));
+    const askers = new Set(sim.rng.shuffle(list.filter((lead) => !sim.reassigned.has(lead))).slice(0, wanted));
+    const campaign = `${studio.id}-schedule-${isoDate(day)}`;
+    const tally = this.tally('opt_out_handling', campaign);
+    const body = scheduleBody(studio);
+    for (let k = 0; k < list.length; k++) {
+      const lead = list[k] as number;
+      const t = start + Math.floor((k * 20 * MINUTE) / list.length);
+      const asks = askers.has(lead);
+      // Registered before sending, so the lead's reaction to this very text is the request.
+      const at = t + 2 * MINUTE + sim.rng.int(3 * HOUR);
+      if (asks) sim.requesters.set(lead, at);
+      const reached = sim.outbound(s, lead, t, Kind.Campaign, campaign, '', body, { tally });
+      if (!asks) continue;
+      if (!reached) {
+        sim.requesters.delete(lead);
+        continue;
+      }
+      sim.inbound(s, lead, at, sim.rng.pick(STOP_REQUESTS), true);
+      this.sim.requestTimes.set(lead, at);
+    }
+    this.detail('opt_out_handling', 'ignored_requests', this.sim.requestTimes.size);
+  }
+
+  /** The follow-up campaign: most who asked to stop nine days ago now send STOP. */
+  private openHouse(studio: Studio, day: number): void {
+    const sim = this.sim;
+    const start = sim.localTime(studio.index, day, 10.5 * HOUR);
+    const campaign = `${studio.id}-open-house-${isoDate(day)}`;
+    const tally = this.tally('opt_out_handling', campaign);
+    const before = tally.optOuts;
+    const still = [...sim.requesters.keys()].length;
+    const body = openHouseBody(studio);
+    sim.sendCampaign(studio.index, sim.listAt(studio.index, start), start, 20 * MINUTE, Kind.Campaign, campaign, () => body, { requesterP: 0.75, tally });
+    this.detail('opt_out_handling', 'requesters_still_subscribed_at_follow_up', still);
+    this.detail('opt_out_handling', 'follow_up_opt_outs', tally.optOuts - before);
+  }
+
+  /** Replies that look like opt-out requests and are not, spread over the month. */
+  private lookAlikes(studio: Studio, day: number): void {
+    const sim = this.sim;
+    const n = Math.ceil(Math.max(8, this.sim.requestTimes.size / 2) / 9);
+    for (let k = 0; k < n; k++) {
+      const t = sim.localTime(studio.index, day, 12 * HOUR + sim.rng.int(7 * HOUR));
+      const lead = sim.pickFromPool(studio.index, t, true);
+      if (lead < 0) continue;
+      sim.lookAlike(studio.index, lead, t);
+      this.detail('opt_out_handling', 'look_alike_replies', 1);
+    }
+  }
+
+  /** What each scenario did, in plan order, for the summary and the README. */
+  report(): PlantedScenario[] {
+    const sim = this.sim;
+    const P = sim.plan.scenarios;
+    const id = (s: number): string => (sim.studios[s] as Studio).id;
+    const range = (a: number, b: number): string[] => Array.from({ length: b - a + 1 }, (_, k) => isoDate(a + k));
+    const entries: [string, number, string[]][] = [
+      ['unverified_consent', P.unverifiedConsent.studio, [isoDate(P.unverifiedConsent.importDay), isoDate(P.unverifiedConsent.campaignDay)]],
+      ['old_list_blast', P.oldListBlast.studio, [isoDate(P.oldListBlast.day)]],
+      ['excessive_frequency', P.excessiveFrequency.studio, range(P.excessiveFrequency.firstDay, P.excessiveFrequency.lastDay)],
+      ['poor_timing', P.poorTiming.studio, [isoDate(P.poorTiming.day)]],
+      ['irrelevant_content', P.irrelevantContent.studio, [isoDate(P.irrelevantContent.day)]],
+      ['opt_out_handling', P.optOutHandling.studio, [isoDate(P.optOutHandling.requestDay), isoDate(P.optOutHandling.followUpDay)]],
+      ['sent_after_opt_out', P.sendsAfterOptOut.studio, [isoDate(P.sendsAfterOptOut.day)]],
+    ];
+    this.detail('opt_out_handling', 'reached_sends_after_request', sim.sendsAfterRequest);
+    const out = entries.map(([name, s, dates]): PlantedScenario => {
+      const t = this.tallies.get(name) ?? newTally();
+      return {
+        name,
+        studio: id(s),
+        dates,
+        campaigns: this.campaigns.get(name) ?? [],
+        messages: t.messages,
+        reached: t.reached,
+        recipients: t.leads.size,
+        optOuts: t.optOuts,
+        details: this.details.get(name) ?? {},
+      };
+    });
+    const r = sim.reassignedTally;
+    out.push({
+      name: 'sent_to_deactivated',
+      studio: id(P.deactivated.studio),
+      dates: [isoDate(P.deactivated.fileDay)],
+      campaigns: [],
+      messages: r.messages,
+      reached: r.reached,
+      recipients: r.leads.size,
+      optOuts: r.optOuts,
+      details: { listed_numbers_of_studio: sim.reassigned.size },
+    });
+    return out;
+  }
+}
+

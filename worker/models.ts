@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import type { Db, Params } from './db.ts';
+
+/**
+ * The ordered list of SQL models (worker/sql/<layer>/<name>.sql). The runner wraps each in
+ * `create or replace table <name> as`, passing only the `$parameters` a model uses.
+ */
+export const INTERMEDIATE_MODELS: readonly string[] = [
+  'intermediate/int_studios',
+  'intermediate/int_leads',
+  'intermediate/int_leads_by_phone',
+  'intermediate/int_messages_identified',
+  'intermediate/int_opt_out_events',
+  'intermediate/int_opt_outs_attributed',
+  'intermediate/int_messages_cohorts',
+];
+
+/** Marts depend on the review period, known once the intermediate models have run. */
+export const MART_MODELS: readonly string[] = [
+  'marts/cohort_counts',
+  'marts/period_totals',
+  'marts/daily_trend',
+  'marts/deliverability',
+];
+
+export const MODELS: readonly string[] = [...INTERMEDIATE_MODELS, ...MART_MODELS];
+
+export function modelName(model: string): string {
+  return model.split('/').pop() as string;
+}
+
+export async function modelSql(model: string): Promise<string> {
+  return readFile(new URL(`./sql/${model}.sql`, import.meta.url), 'utf8');
+}
+
+/** The parameters a SQL text refers to, taken from `all`. A missing one is a programming error. */
+export function paramsFor(sql: string, all: Params): Params {
+  const names = new Set([...sql.matchAll(/\$([a-z_][a-z0-9_]*)/gi)].map((m) => m[1] as string));
+  const out: Params = {};
+  for (const n of names) {
+    if (!(n in all)) throw new Error(`SQL parameter $${n} has no value`);
+    out[n] = all[n] as Params[string];
+  }
+  return out;
+}
+
+export async function runModels(db: Db, params: Params, models: readonly string[]): Promise<void> {
+  for (const model of models) {
+    const sql = await modelSql(model);
+    await db.exec(`create or replace table ${modelName(model)} as\n${sql}`, paramsFor(sql, params));
+  }
+}

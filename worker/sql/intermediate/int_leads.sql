@@ -1,0 +1,23 @@
+-- one row per lead of the leads table, keyed by (studio_id, lead_key)
+with
+
+leads as (
+    select * from stg_leads
+),
+
+final as (
+    select
+        studio_id,
+        'id:' || lead_id as lead_key,
+        lead_id,
+        phone,
+        coalesce(source, 'unknown') as lead_source,
+        created_at,
+        consent_at,
+        consent_method,
+        last_engaged_at,
+        first_name,
+    from leads
+)
+
+select * from final

@@ -1,0 +1,141 @@
+-- one row per reached message, with its cohort keys at send time and its attributed opt-outs
+with
+
+messages as (
+    select * from int_messages_identified
+),
+
+leads as (
+    select * from int_leads
+),
+
+attributed as (
+    select message_id, count(*)::integer as count_opt_outs
+    from int_opt_outs_attributed
+    where message_id is not null
+    group by message_id
+),
+
+reached as (
+    select * from messages where is_reached
+),
+
+inbound as (
+    select studio_id, lead_key, sent_at from messages where direction = 'inbound'
+),
+
+campaigns as (
+    -- a campaign that reached >= $blast_size distinct (studio, lead) over the whole export is a blast
+    select campaign_id, count(distinct (studio_id, lead_key)) >= $blast_size as is_blast
+    from reached
+    where campaign_id is not null
+    group by campaign_id
+),
+
+with_frequency as (
+    select
+        reached.*,
+        -- reached messages from the studio to the lead in (t - 7 days, t], this one included
+        count(*) over (
+            partition by studio_id, lead_key
+            order by sent_at
+            range between (interval 7 days - interval 1 microsecond) preceding and current row
+        ) as frequency_7d_count,
+    from reached
+),
+
+with_last_inbound as (
+    select
+        with_frequency.*,
+        inbound.sent_at as last_inbound_at,
+    from with_frequency
+    asof left join inbound
+        on inbound.studio_id = with_frequency.studio_id
+        and inbound.lead_key = with_frequency.lead_key
+        and with_frequency.sent_at >= inbound.sent_at
+),
+
+joined as (
+    select
+        m.*,
+        leads.lead_key is not null as is_known_lead,
+        leads.lead_source,
+        leads.created_at,
+        leads.consent_at,
+        leads.consent_method,
+        leads.last_engaged_at,
+        campaigns.is_blast,
+        coalesce(attributed.count_opt_outs, 0) as count_opt_outs,
+    from with_last_inbound as m
+    left join leads on leads.studio_id = m.studio_id and leads.lead_key = m.lead_key
+    left join campaigns on campaigns.campaign_id = m.campaign_id
+    left join attributed on attributed.message_id = m.message_id
+),
+
+measured as (
+    select
+        *,
+        floor(epoch(sent_at - created_at) / 86400)::bigint as lead_age_days,
+        floor(epoch(sent_at - greatest(
+            case when created_at <= sent_at then created_at end,
+            case when consent_at <= sent_at then consent_at end,
+            case when last_engaged_at <= sent_at then last_engaged_at end,
+            last_inbound_at
+        )) / 86400)::bigint as engagement_days,
+    from joined
+),
+
+final as (
+    select
+        message_id,
+        studio_id,
+        lead_key,
+        campaign_id,
+        sent_at,
+        local_date,
+        count_opt_outs,
+        body,
+        is_known_lead,
+        case when is_known_lead then lead_source else 'unknown' end as lead_source,
+        case
+            when not is_known_lead or lead_age_days < 0 then 'unknown'
+            when lead_age_days <= 7 then '0-7d'
+            when lead_age_days <= 30 then '8-30d'
+            when lead_age_days <= 90 then '31-90d'
+            when lead_age_days <= 180 then '91-180d'
+            when lead_age_days <= 365 then '181-365d'
+            when lead_age_days <= 547 then '366-547d'
+            else '548d+'
+        end as lead_age,
+        case
+            when frequency_7d_count >= 7 then '7+'
+            when frequency_7d_count >= 4 then '4-6'
+            else frequency_7d_count::varchar
+        end as frequency_7d,
+        case
+            when not is_known_lead then 'unknown'
+            when consent_at is null or consent_at > sent_at then 'none'
+            when consent_method is null or consent_method in ('import', 'unknown') then 'unverified'
+            else 'verified'
+        end as consent,
+        case
+            when engagement_days is null then 'unknown'
+            when engagement_days <= 90 then '0-90d'
+            when engagement_days <= 365 then '91-365d'
+            when engagement_days <= 547 then '366-547d'
+            else '548d+'
+        end as engagement,
+        case
+            when campaign_type is not null then campaign_type
+            when campaign_id is null then 'conversation'
+            when is_blast then 'blast'
+            else 'targeted'
+        end as campaign_type,
+        lpad(hour(sent_at_local)::varchar, 2, '0') as send_hour,
+        studio_id as studio,
+        coalesce(campaign_id, '(none)') as campaign,
+        hour(sent_at_local) as local_hour,
+    from measured
+)
+
+select * from final

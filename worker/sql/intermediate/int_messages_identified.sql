@@ -1,0 +1,46 @@
+-- one row per accepted message, with the lead it belongs to and its local time
+with
+
+messages as (
+    select * from stg_messages
+),
+
+leads_by_phone as (
+    select * from int_leads_by_phone
+),
+
+studios as (
+    select studio_id, timezone from int_studios
+),
+
+identified as (
+    select
+        messages.*,
+        -- by lead_id; else the most recent lead with the number; else the number itself
+        case
+            when messages.lead_id is not null then 'id:' || messages.lead_id
+            when leads_by_phone.lead_key is not null then leads_by_phone.lead_key
+            else 'phone:' || messages.phone
+        end as lead_key,
+        messages.direction = 'outbound' and messages.status in ('sent', 'delivered') as is_reached,
+        timezone(studios.timezone, messages.sent_at) as sent_at_local,
+    from messages
+    left join leads_by_phone
+        on leads_by_phone.studio_id = messages.studio_id
+        and leads_by_phone.phone = messages.phone
+        and messages.lead_id is null
+    left join studios on studios.studio_id = messages.studio_id
+),
+
+final as (
+    select
+        *,
+        cast(sent_at_local as date) as local_date,
+        -- the body as a keyword: trimmed, upper-cased, spaces collapsed, punctuation around stripped
+        case when direction = 'inbound' then
+            upper(regexp_replace(regexp_replace(coalesce(body, ''), '\s+', ' ', 'g'), '^[\s[:punct:]]+|[\s[:punct:]]+$', '', 'g'))
+        end as keyword,
+    from identified
+)
+
+select * from final

@@ -1,0 +1,47 @@
+-- one row per new opt-out, with the reached message it is attributed to (or none)
+with
+
+opt_outs as (
+    select * from int_opt_out_events where is_new_opt_out
+),
+
+studios as (
+    select studio_id, timezone from int_studios
+),
+
+reached as (
+    -- equal send times go to the greater message_id
+    select studio_id, lead_key, sent_at, max(message_id) as message_id
+    from int_messages_identified
+    where is_reached
+    group by studio_id, lead_key, sent_at
+),
+
+latest_before as (
+    select
+        opt_outs.*,
+        reached.message_id as candidate_message_id,
+        reached.sent_at as candidate_sent_at,
+    from opt_outs
+    asof left join reached
+        on reached.studio_id = opt_outs.studio_id
+        and reached.lead_key = opt_outs.lead_key
+        and opt_outs.event_at >= reached.sent_at
+),
+
+final as (
+    select
+        studio_id,
+        lead_key,
+        event_at as opted_out_at,
+        cast(timezone(studios.timezone, event_at) as date) as local_date,
+        source,
+        method,
+        -- within the window, its end included
+        case when event_at - candidate_sent_at <= to_hours($attribution_hours::bigint)
+            then candidate_message_id end as message_id,
+    from latest_before
+    left join studios using (studio_id)
+)
+
+select * from final

@@ -1,0 +1,53 @@
+-- one row per period ('current', 'previous'): the headline numbers of SPEC section 5
+with
+
+messages as (
+    select * from int_messages_cohorts
+),
+
+opt_outs as (
+    select * from int_opt_outs_attributed
+),
+
+periods as (
+    select 'current' as period, $period_start::date as starts_on, $period_end::date as ends_on
+    union all
+    select 'previous', $previous_start::date, $previous_end::date
+),
+
+reached as (
+    select
+        periods.period,
+        count(messages.message_id)::integer as reached,
+        count(distinct (messages.studio_id, messages.lead_key))::integer as recipients,
+        coalesce(sum(messages.count_opt_outs), 0)::integer as attributed_opt_outs,
+        count(distinct case when messages.count_opt_outs > 0 then (messages.studio_id, messages.lead_key) end)::integer
+            as opted_out_recipients,
+    from periods
+    left join messages on messages.local_date between periods.starts_on and periods.ends_on
+    group by periods.period
+),
+
+events as (
+    select periods.period, count(opt_outs.lead_key)::integer as opt_outs
+    from periods
+    left join opt_outs on opt_outs.local_date between periods.starts_on and periods.ends_on
+    group by periods.period
+),
+
+final as (
+    select
+        reached.period,
+        reached.reached,
+        reached.recipients,
+        events.opt_outs,
+        reached.attributed_opt_outs,
+        reached.opted_out_recipients,
+        case when reached.reached > 0 then reached.attributed_opt_outs / reached.reached end::double as rate,
+        case when reached.recipients > 0 then reached.opted_out_recipients / reached.recipients end::double
+            as recipient_rate,
+    from reached
+    join events using (period)
+)
+
+select * from final
