@@ -1,0 +1,44 @@
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Db } from '../worker/db.ts';
+import { MODELS, modelSql, paramsFor } from '../worker/models.ts';
+import { pipeline } from './helpers/pipeline.ts';
+
+const EXAMPLE = path.resolve(import.meta.dirname, '..', '..', 'shared', 'examples', 'edge-cases', 'input');
+const DATA_TESTS = path.join(import.meta.dirname, 'data');
+
+/** Builds the edge-case export through the whole pipeline, keeping the database open. */
+async function edgeCases(): Promise<Db> {
+  const { db } = await pipeline({ messages: [], files: {} }, { input: EXAMPLE });
+  return db;
+}
+
+describe('SQL models', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await edgeCases();
+  });
+  afterAll(() => db.close());
+
+  it('every model EXPLAINs against the fixture schema', async () => {
+    const params = {
+      default_timezone: 'UTC', attribution_hours: 72, blast_size: 500,
+      period_start: '2026-03-01', period_end: '2026-03-31', previous_start: '2026-02-01', previous_end: '2026-02-28', trend_start: '2026-01-01',
+    };
+    for (const model of MODELS) {
+      const sql = await modelSql(model);
+      await expect(db.query(`explain ${sql}`, paramsFor(sql, params)), model).resolves.toBeDefined();
+    }
+  });
+
+  it('every data test returns no failing rows', async () => {
+    const files = (await readdir(DATA_TESTS)).filter((f) => f.endsWith('.sql')).sort();
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    for (const file of files) {
+      const sql = await readFile(path.join(DATA_TESTS, file), 'utf8');
+      const failing = await db.query(sql, paramsFor(sql, { attribution_hours: 72 }));
+      expect({ file, failing }).toEqual({ file, failing: [] });
+    }
+  });
+});
