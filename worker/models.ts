@@ -7,6 +7,7 @@ import type { Db, Params } from './db.ts';
  */
 export const INTERMEDIATE_MODELS: readonly string[] = [
   'intermediate/int_studios',
+  'intermediate/int_local_offsets',
   'intermediate/int_leads',
   'intermediate/int_leads_by_phone',
   'intermediate/int_messages_identified',

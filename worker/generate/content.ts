@@ -64,7 +64,7 @@ const WEEKLY: readonly ((s: Studio, c: string, f: string) => string)[] = [
   (s, c, f) => `${s.name}: ${hi(f)}, ${c} has a few spots left this week. ${s.site}/book`,
   (s) => `${s.name}: Our new schedule is live. Check it out: ${s.site}/schedule`,
   (s, c) => `${s.name}: Workshop Sat 2pm: ${c} deep dive. Spots are limited: ${s.site}/ws`,
-  (s, _c, f) => `${s.name}: ${hi(f)}! Members get early access to the fall challenge. ${s.site}/join`,
+  (s, _c, f) => `${s.name}: ${hi(f)}! members get early access to our next 30-day challenge. ${s.site}/join`,
 ];
 
 export function weeklyBody(studio: Studio, week: number, first: string): string {

@@ -19,6 +19,9 @@ export const WITH_LEAD_ID = 2;
  * enough (a day or two) to be promoted out of V8's young generation and churn the old one;
  * typed columns plus shared body references allocate next to nothing per message.
  */
+/** Rows a batch can hold: keys in order() leave 22 bits for the row. */
+const ROWS = 1 << 22;
+
 export class MessageBatch {
   size = 0;
   t: Float64Array;
@@ -43,6 +46,7 @@ export class MessageBatch {
 
   push(t: number, studio: number, lead: number, flags: number, status: Status, error: number, campaign: string, ctype: string, body: Body): void {
     if (this.size === this.t.length) this.grow();
+    if (this.size === ROWS) throw new Error(`internal: more than ${ROWS} messages on one day`);
     const k = this.size++;
     this.t[k] = t;
     this.studio[k] = studio;
@@ -57,10 +61,15 @@ export class MessageBatch {
 
   /** Row indexes in time order; equal times keep the order they were made in. */
   order(): Uint32Array {
+    // Sort numbers, not a comparator: key = (seconds since the batch's first time) * 2^22 + row.
+    let first = Infinity;
+    for (let k = 0; k < this.size; k++) first = Math.min(first, this.t[k] as number);
+    const keys = new Float64Array(this.size);
+    for (let k = 0; k < this.size; k++) keys[k] = ((this.t[k] as number) - first) * ROWS + k;
+    keys.sort();
     const idx = new Uint32Array(this.size);
-    for (let k = 0; k < this.size; k++) idx[k] = k;
-    const t = this.t;
-    return idx.sort((a, b) => (t[a] as number) - (t[b] as number) || a - b);
+    for (let k = 0; k < this.size; k++) idx[k] = (keys[k] as number) % ROWS;
+    return idx;
   }
 
   bodyOf(k: number): string {
@@ -86,7 +95,6 @@ export class MessageBatch {
 
 export interface OptOutRow {
   t: number;
-  seq: number;
   studio: number;
   lead: number;
   byPhone: boolean;

@@ -94,7 +94,8 @@ export class LeadTable {
 
   /** The lead_id: studio id and a number, e.g. `s1-00042`. */
   id(i: number, studioId: string): string {
-    return `${studioId}-${String((this.local[i] as number) + 1).padStart(5, '0')}`;
+    const n = (this.local[i] as number) + 1;
+    return `${studioId}-${n < 100_000 ? String(100_000 + n).slice(1) : n}`;
   }
 
   first(i: number): string {
@@ -196,7 +197,7 @@ function setCommon(t: LeadTable, i: number, ctx: LeadContext, segment: number, s
   t.source[i] = source;
   t.created[i] = created;
   t.firstName[i] = ctx.rng.chance(segment === Segment.Imported ? 0.85 : 0.93) ? ctx.rng.int(FIRST_NAMES.length) : -1;
-  t.landline[i] = ctx.rng.chance(0.006) ? 1 : 0;
+  t.landline[i] = ctx.rng.chance(0.003) ? 1 : 0;
   setConsent(t, i, ctx);
 }
 

@@ -1,8 +1,8 @@
-import type { Bucket, Message, OptOutRow } from './events.ts';
+import { type Bucket, INBOUND, type MessageBatch, type OptOutRow, STATUSES, Status, WITH_LEAD_ID } from './events.ts';
 import type { LeadTable } from './leads.ts';
 import { e164, formatPhone, nationalDigits } from './phones.ts';
 import type { BucketSink } from './simulate.ts';
-import { TextSink, csvField } from './sink.ts';
+import { TextSink, csvField, csvFieldCached } from './sink.ts';
 import type { Studio } from './studios.ts';
 import { DAY, civil, isoDate, isoMonth, isoUtc } from './time.ts';
 
@@ -59,16 +59,19 @@ export class ExportWriter implements BucketSink {
       this.messages = new TextSink(this.dir, `messages-${month}.csv`, MESSAGES_HEADER);
     }
     const sink = this.messages as TextSink;
-    bucket.messages.sort((a, b) => a.t - b.t || a.seq - b.seq);
-    bucket.optOuts.sort((a, b) => a.t - b.t || a.seq - b.seq);
-    const ids: string[] = [];
-    for (const m of bucket.messages) {
+    const batch = bucket.messages;
+    const order = batch.order();
+    const ids: string[] = new Array<string>(batch.size);
+    for (let n = 0; n < order.length; n++) {
+      const k = order[n] as number;
       const id = this.newId();
-      ids.push(id);
-      sink.row(this.messageRow(id, m, m.body, m.inbound ? 'inbound' : 'outbound', isoUtc(m.t)));
+      ids[k] = id;
+      sink.row(this.batchRow(id, batch, k));
+      if ((n & 4095) === 4095) await sink.maybeFlush();
     }
+    bucket.optOuts.sort((a, b) => a.t - b.t);
     for (const o of bucket.optOuts) this.optOuts.row(this.optOutRow(o));
-    if (utcDay === this.plantedDay) this.plantBadRows(sink, bucket.messages, ids);
+    if (utcDay === this.plantedDay) this.plantBadRows(sink, batch, order, ids);
     await sink.maybeFlush();
     await this.optOuts.maybeFlush();
   }
@@ -90,12 +93,26 @@ export class ExportWriter implements BucketSink {
     return `M${String(this.nextId++).padStart(7, '0')}`;
   }
 
-  private messageRow(id: string, m: Message, body: string, direction: string, sentAt: string): string {
-    const studio = this.studios[m.studio] as Studio;
-    const leadId = m.withLeadId ? this.leads.id(m.lead, studio.id) : '';
+  private readonly quoteBody = csvFieldCached();
+
+  /** The hot path: one row straight from the batch's columns. */
+  private batchRow(id: string, b: MessageBatch, k: number): string {
+    const studio = this.studios[b.studio[k] as number] as Studio;
+    const lead = b.lead[k] as number;
+    const flags = b.flags[k] as number;
+    const inbound = (flags & INBOUND) !== 0;
+    const error = b.error[k] as number;
+    const leadId = (flags & WITH_LEAD_ID) !== 0 ? this.leads.id(lead, studio.id) : '';
+    const phone = inbound ? e164(this.leads.phone[lead] as number) : '';
+    return `${id},${studio.id},${leadId},${phone},${inbound ? 'inbound' : 'outbound'},${isoUtc(b.t[k] as number)},${STATUSES[b.status[k] as number] as string},${error === 0 ? '' : error},${b.campaign[k] as string},${b.ctype[k] as string},${this.quoteBody(b.bodyOf(k))}`;
+  }
+
+  private row(r: Row): string {
+    const studio = this.studios[r.studio] as Studio;
+    const leadId = r.withLeadId ? this.leads.id(r.lead, studio.id) : '';
     // Inbound rows carry the sender's number; outbound rows name the lead only.
-    const phone = m.inbound ? e164(this.leads.phone[m.lead] as number) : '';
-    return `${id},${studio.id},${leadId},${phone},${direction},${sentAt},${m.status},${m.error},${m.campaign},${m.ctype},${csvField(body)}`;
+    const phone = r.inbound ? e164(this.leads.phone[r.lead] as number) : '';
+    return `${r.id},${studio.id},${leadId},${phone},${r.direction},${r.sentAt},${r.status},${r.error},${r.campaign},${r.ctype},${csvField(r.body)}`;
   }
 
   private optOutRow(o: OptOutRow): string {
@@ -107,35 +124,70 @@ export class ExportWriter implements BucketSink {
   }
 
   /**
-   * The rows of PLANTED_MESSAGE_ROWS, in that order, after the day's messages. They copy a
-   * delivered campaign message to a lead who stays subscribed for the next day, so the two
-   * valid extra texts are not sends after an opt-out.
+   * The rows of PLANTED_MESSAGE_ROWS, in that order, after the day's messages. They copy the
+   * day's last delivered campaign messages to leads who stay subscribed for another day, so
+   * the two valid extra texts are not sends after an opt-out.
    */
-  private plantBadRows(sink: TextSink, messages: readonly Message[], ids: readonly string[]): void {
-    const fit: number[] = [];
-    for (let k = messages.length - 1; k >= 0 && fit.length < 2; k--) {
-      const m = messages[k] as Message;
-      const out = this.leads.optOutAt[m.lead] as number;
-      if (!m.inbound && m.campaign !== '' && m.status === 'delivered' && !(out <= m.t + DAY)) fit.push(k);
+  private plantBadRows(sink: TextSink, batch: MessageBatch, order: Uint32Array, ids: readonly string[]): void {
+    const fit: Row[] = [];
+    for (let n = order.length - 1; n >= 0 && fit.length < 2; n--) {
+      const k = order[n] as number;
+      const out = this.leads.optOutAt[batch.lead[k] as number] as number;
+      const delivered = batch.status[k] === Status.Delivered && batch.campaign[k] !== '';
+      if (delivered && ((batch.flags[k] as number) & INBOUND) === 0 && !(out <= (batch.t[k] as number) + DAY)) {
+        fit.push({ ...this.parse(batch, k), id: ids[k] as string });
+      }
     }
-    if (fit.length < 2) throw new Error(`internal: no delivered campaign message on ${isoDate(this.plantedDay)} to copy the planted bad rows from`);
-    const a = messages[fit[0] as number] as Message;
-    const b = messages[fit[1] as number] as Message;
-    const idA = ids[fit[0] as number] as string;
-    const idB = ids[fit[1] as number] as string;
+    const [a, b] = fit;
+    if (!a || !b) throw new Error(`internal: no delivered campaign message on ${isoDate(this.plantedDay)} to copy the planted bad rows from`);
     const name = (this.studios[a.studio] as Studio).name;
-    const at = isoUtc(a.t);
-    sink.row(this.messageRow(idA, a, a.body, 'outbound', at));
-    sink.row(this.messageRow(idB, b, `${b.body} (edited)`, 'outbound', isoUtc(b.t)));
-    sink.row(this.messageRow(this.newId(), a, a.body, 'outbound', 'yesterday'));
-    sink.row(this.messageRow(this.newId(), a, a.body, 'sideways', at));
-    sink.row(this.messageRow('', a, a.body, 'outbound', at));
+    const t = Date.parse(a.sentAt) / 1000;
     const chat = { ...a, campaign: '', ctype: '' };
-    sink.row(this.messageRow(this.newId(), chat, `${name}: see you\nat 6pm`, 'outbound', isoUtc(a.t + 60)));
-    sink.row(this.messageRow(this.newId(), chat, `${name}: "Sunrise Flow" is back, Mon, Wed and Fri at 6:30am, bring a mat!`, 'outbound', isoUtc(a.t + 120)));
+    sink.row(this.row(a));
+    sink.row(this.row({ ...b, body: `${b.body} (edited)` }));
+    sink.row(this.row({ ...a, id: this.newId(), sentAt: 'yesterday' }));
+    sink.row(this.row({ ...a, id: this.newId(), direction: 'sideways' }));
+    sink.row(this.row({ ...a, id: '' }));
+    sink.row(this.row({ ...chat, id: this.newId(), sentAt: isoUtc(t + 60), body: `${name}: see you\nat 6pm` }));
+    sink.row(this.row({ ...chat, id: this.newId(), sentAt: isoUtc(t + 120), body: `${name}: "Sunrise Flow" is back, Mon, Wed and Fri at 6:30am, bring a mat!` }));
     const studio = this.studios[a.studio] as Studio;
-    this.optOuts.row(`{"studio_id":"${studio.id}","opted_out_at":"${at}","method":"web"}`);
+    this.optOuts.row(`{"studio_id":"${studio.id}","opted_out_at":"${a.sentAt}","method":"web"}`);
   }
+
+  private parse(b: MessageBatch, k: number): Row {
+    const error = b.error[k] as number;
+    const inbound = ((b.flags[k] as number) & INBOUND) !== 0;
+    return {
+      id: '',
+      studio: b.studio[k] as number,
+      lead: b.lead[k] as number,
+      withLeadId: ((b.flags[k] as number) & WITH_LEAD_ID) !== 0,
+      inbound,
+      direction: inbound ? 'inbound' : 'outbound',
+      sentAt: isoUtc(b.t[k] as number),
+      status: STATUSES[b.status[k] as number] as string,
+      error: error === 0 ? '' : String(error),
+      campaign: b.campaign[k] as string,
+      ctype: b.ctype[k] as string,
+      body: b.bodyOf(k),
+    };
+  }
+}
+
+/** One messages row before formatting. */
+interface Row {
+  id: string;
+  studio: number;
+  lead: number;
+  withLeadId: boolean;
+  inbound: boolean;
+  direction: string;
+  sentAt: string;
+  status: string;
+  error: string;
+  campaign: string;
+  ctype: string;
+  body: string;
 }
 
 /** A carrier's bare list of deactivated numbers; the date is in the file name only. */

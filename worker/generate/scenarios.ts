@@ -10,7 +10,7 @@ import {
   winbackBody,
 } from './content.ts';
 import { Method, Segment } from './leads.ts';
-import { Kind, type Tally, newTally } from './events.ts';
+import { type Body, Kind, type Tally, newTally } from './events.ts';
 import type { DayHook, Simulation } from './simulate.ts';
 import type { Studio } from './studios.ts';
 import { HOUR, MINUTE, businessDaysBetween, isoDate, type Zone } from './time.ts';
@@ -93,10 +93,11 @@ export class Scenarios implements DayHook {
     const tally = this.tally('unverified_consent', campaign);
     this.detail('unverified_consent', 'imported_leads', recipients.length);
     this.detail('unverified_consent', 'imported_without_consent', recipients.filter((i) => L.method[i] === Method.None).length);
+    const body: Body = (lead) => importWelcomeBody(studio, L.first(lead));
     for (let k = 0; k < recipients.length; k++) {
       const lead = recipients[k] as number;
       const p = L.method[lead] === Method.None ? 0.11 : 0.085;
-      sim.outbound(studio.index, lead, start + Math.floor((k * 20 * MINUTE) / recipients.length), Kind.Campaign, campaign, '', importWelcomeBody(studio, L.first(lead)), { p, tally });
+      sim.outbound(studio.index, lead, start + Math.floor((k * 20 * MINUTE) / recipients.length), Kind.Campaign, campaign, '', body, { p, tally });
     }
   }
 
@@ -110,7 +111,7 @@ export class Scenarios implements DayHook {
     const campaign = `${studio.id}-challenge-${isoDate(day)}`;
     const tally = this.tally('excessive_frequency', campaign);
     const recipients = this.challengers.filter((lead) => sim.canMessage(lead, start));
-    sim.sendCampaign(studio.index, recipients, start, 15 * MINUTE, Kind.Campaign, campaign, (lead) => challengeBody(studio, n, sim.leads.first(lead)), { boost: 1.6, tally });
+    sim.sendCampaign(studio.index, recipients, start, 15 * MINUTE, Kind.Campaign, campaign, (lead: number) => challengeBody(studio, n, sim.leads.first(lead)), { boost: 2, tally });
   }
 
   /**
@@ -131,11 +132,12 @@ export class Scenarios implements DayHook {
     const campaign = `${studio.id}-reengage-${isoDate(day)}`;
     const tally = this.tally('sent_after_opt_out', campaign);
     let late = 0;
+    const body: Body = (lead) => reengageBody(studio, L.first(lead));
     for (let k = 0; k < recipients.length; k++) {
       const lead = recipients[k] as number;
       const t = start + Math.floor((k * 10 * MINUTE) / recipients.length);
       const optedOut = L.optOutAt[lead] as number;
-      if (!sim.outbound(s, lead, t, Kind.Campaign, campaign, '', reengageBody(studio, L.first(lead)), { p: 0, tally })) continue;
+      if (!sim.outbound(s, lead, t, Kind.Campaign, campaign, '', body, { p: 0, tally })) continue;
       if (businessDaysBetween(zone.localDay(optedOut), zone.localDay(t)) > 10) late++;
       if (sim.rng.chance(0.12)) sim.keywordOptOut(s, lead, t + sim.replyDelay(), undefined, true);
     }
@@ -154,7 +156,7 @@ export class Scenarios implements DayHook {
     }
     const campaign = `${studio.id}-winback-${isoDate(day)}`;
     const tally = this.tally('old_list_blast', campaign);
-    sim.sendCampaign(studio.index, recipients, start, 30 * MINUTE, Kind.Campaign, campaign, () => winbackBody(studio), { p: 0.04, tally });
+    sim.sendCampaign(studio.index, recipients, start, 30 * MINUTE, Kind.Campaign, campaign, winbackBody(studio), { p: 0.04, tally });
   }
 
   /** A flash sale scheduled in the wrong time zone: it goes out 22:30-23:30 local. */
@@ -164,7 +166,7 @@ export class Scenarios implements DayHook {
     const campaign = `${studio.id}-flash-sale-${isoDate(day)}`;
     const tally = this.tally('poor_timing', campaign);
     const body = flashSaleBody(studio);
-    sim.sendCampaign(studio.index, sim.listAt(studio.index, start), start, HOUR - 1, Kind.Campaign, campaign, () => body, { boost: 1.6, tally });
+    sim.sendCampaign(studio.index, sim.listAt(studio.index, start), start, HOUR - 1, Kind.Campaign, campaign, body, { tally });
   }
 
   /** A partner's car-wash promotion to the whole list; it never names the studio. */
@@ -174,7 +176,7 @@ export class Scenarios implements DayHook {
     const campaign = `${studio.id}-partner-promo-${isoDate(day)}`;
     const tally = this.tally('irrelevant_content', campaign);
     const body = partnerPromoBody();
-    sim.sendCampaign(studio.index, sim.listAt(studio.index, start), start, 20 * MINUTE, Kind.Campaign, campaign, () => body, { boost: 6, tally });
+    sim.sendCampaign(studio.index, sim.listAt(studio.index, start), start, 20 * MINUTE, Kind.Campaign, campaign, body, { boost: 5, tally });
   }
 
   /**
@@ -219,7 +221,7 @@ export class Scenarios implements DayHook {
     const before = tally.optOuts;
     const still = [...sim.requesters.keys()].length;
     const body = openHouseBody(studio);
-    sim.sendCampaign(studio.index, sim.listAt(studio.index, start), start, 20 * MINUTE, Kind.Campaign, campaign, () => body, { requesterP: 0.75, tally });
+    sim.sendCampaign(studio.index, sim.listAt(studio.index, start), start, 20 * MINUTE, Kind.Campaign, campaign, body, { requesterP: 0.75, tally });
     this.detail('opt_out_handling', 'requesters_still_subscribed_at_follow_up', still);
     this.detail('opt_out_handling', 'follow_up_opt_outs', tally.optOuts - before);
   }

@@ -26,7 +26,7 @@ import { RESERVED_AREA_CODES, phoneOf } from './phones.ts';
 import type { Plan } from './plan.ts';
 import type { Random } from './random.ts';
 import type { Studio } from './studios.ts';
-import { type Bucket, Kind, type SendOptions, type Tally, newTally } from './events.ts';
+import { type Body, type Bucket, INBOUND, Kind, MessageBatch, type SendOptions, Status, type Tally, WITH_LEAD_ID, newTally } from './events.ts';
 import { DAY, HOUR, MINUTE, isoDate, weekday, type Zone } from './time.ts';
 
 /**
@@ -37,18 +37,28 @@ import { DAY, HOUR, MINUTE, isoDate, weekday, type Zone } from './time.ts';
  */
 
 /** Opt-out propensity by lead source (per reached marketing message, before other factors). */
-const SOURCE_RATE = [0.0025, 0.003, 0.0035, 0.006, 0.008, 0.01, 0.004] as const;
+const SOURCE_RATE = [0.002, 0.0028, 0.003, 0.0045, 0.008, 0.011, 0.0035] as const;
 /** How much each kind of message provokes an opt-out, and how often it gets a chatty reply. */
 const KIND_RATE = [1, 0.8, 0.25, 0.15, 0.05, 0, 1] as const;
 const KIND_CHATTER = [0.005, 0.03, 0.02, 0.35, 0, 0, 0.005] as const;
 /** Opt-out multiplier by the 7-day frequency including this message (index 7 = 7 or more). */
-const FREQUENCY_RATE = [1, 1, 1.15, 1.5, 2.2, 2.8, 3.4, 4.5] as const;
+const FREQUENCY_RATE = [1, 1, 1.2, 1.6, 2.6, 3.4, 4.2, 5.5] as const;
 /** Share of opt-outs that come as a free-text request (staff process them) rather than a keyword. */
 const FREE_TEXT_SHARE = 0.07;
 const LOOK_ALIKE_RATE = 0.0004;
 const RESUBSCRIBE_RATE = 0.03;
+/** Carrier errors of ordinary failures: unreachable, unknown number, filtered, landline. */
+const ERROR_MIX = [30003, 30003, 30003, 30005, 30005, 30007, 30007, 30007, 30006] as const;
 /** Background web-form and front-desk opt-outs a day, per lead on the list. */
 const QUIET_OPT_OUT_RATE = 0.00025;
+
+interface StudioTexts {
+  welcome: Body;
+  intro: Body;
+  optedOut: string;
+  resubscribed: string;
+  removed: string;
+}
 
 interface Action {
   t: number;
@@ -67,7 +77,6 @@ export interface BucketSink {
 
 export class Simulation {
   private readonly buckets = new Map<number, Bucket>();
-  private seq = 0;
   /** Per studio: who is on the list now (rebuilt at each weekly blast, new leads appended). */
   readonly pools: number[][];
   private readonly actions: Map<number, Action[]>[];
@@ -89,6 +98,8 @@ export class Simulation {
   /** Reached texts to a lead after an ignored request to stop, before any opt-out. */
   sendsAfterRequest = 0;
   private hook: DayHook = { onDay: () => undefined };
+  /** Per-studio texts made once: automations render the first name when written. */
+  private readonly texts: StudioTexts[];
 
   constructor(
     readonly rng: Random,
@@ -104,6 +115,13 @@ export class Simulation {
     this.startUtc = zones.map((z) => z.toUtc(cal.firstDay, 0));
     this.endUtc = zones.map((z) => z.toUtc(cal.lastDay + 1, 0));
     this.epoch = Math.min(...this.startUtc) - DAY;
+    this.texts = studios.map((studio) => ({
+      welcome: (lead: number) => welcomeBody(studio, leads.first(lead)),
+      intro: (lead: number) => introBody(studio, leads.first(lead)),
+      optedOut: optOutConfirmation(studio),
+      resubscribed: resubscribeConfirmation(studio),
+      removed: `${studio.name}: Done, we've removed your number. Sorry for the bother!`,
+    }));
   }
 
   /** Runs every day and hands each finished UTC-day bucket to `sink`, in order. */
@@ -212,7 +230,7 @@ export class Simulation {
     const day = Math.floor(t / DAY);
     let b = this.buckets.get(day);
     if (!b) {
-      b = { messages: [], optOuts: [] };
+      b = { messages: new MessageBatch(), optOuts: [] };
       this.buckets.set(day, b);
     }
     return b;
@@ -224,23 +242,23 @@ export class Simulation {
 
   inbound(s: number, lead: number, t: number, body: string, withLeadId = this.rng.chance(0.9)): void {
     if (!this.inRun(s, t)) return;
-    this.bucket(t).messages.push({ t, seq: this.seq++, studio: s, lead, inbound: true, withLeadId, status: 'received', error: '', campaign: '', ctype: '', body });
+    this.bucket(t).messages.push(t, s, lead, INBOUND | (withLeadId ? WITH_LEAD_ID : 0), Status.Received, 0, '', '', body);
   }
 
   optOutRow(s: number, lead: number, t: number, method: string): void {
     if (!this.inRun(s, t)) return;
-    this.bucket(t).optOuts.push({ t, seq: this.seq++, studio: s, lead, byPhone: this.rng.chance(0.2), method });
+    this.bucket(t).optOuts.push({ t, studio: s, lead, byPhone: this.rng.chance(0.2), method });
   }
 
   /**
    * An outbound message, its delivery, and the lead's reaction. Callers decide who may be
    * texted; this only refuses times outside the run. Returns whether it was reached.
    */
-  outbound(s: number, lead: number, t: number, kind: Kind, campaign: string, ctype: string, body: string, opts: SendOptions = {}): boolean {
+  outbound(s: number, lead: number, t: number, kind: Kind, campaign: string, ctype: string, body: Body, opts: SendOptions = {}): boolean {
     if (!this.inRun(s, t)) return false;
-    const [status, error] = this.delivery(lead, t);
-    this.bucket(t).messages.push({ t, seq: this.seq++, studio: s, lead, inbound: false, withLeadId: true, status, error, campaign, ctype, body });
-    const reached = status === 'delivered' || status === 'sent';
+    const status = this.delivery(lead, t);
+    this.bucket(t).messages.push(t, s, lead, WITH_LEAD_ID, status, this.deliveryError, campaign, ctype, body);
+    const reached = status === Status.Delivered || status === Status.Sent;
     if (opts.tally) {
       opts.tally.messages++;
       if (reached) {
@@ -262,21 +280,30 @@ export class Simulation {
     return true;
   }
 
-  private delivery(lead: number, t: number): [string, string] {
+  /** Error code of the last delivery() (0 for none): kept in a field so no tuple is allocated. */
+  private deliveryError = 0;
+
+  private delivery(lead: number, t: number): Status {
     const L = this.leads;
-    if (L.landline[lead] === 1) return ['undelivered', '30006'];
-    if (L.carrierBlocked[lead] === 1 && !this.subscribedAt(lead, t)) return ['failed', '21610'];
+    this.deliveryError = 0;
+    if (L.landline[lead] === 1) return this.failure(Status.Undelivered, 30006);
+    if (L.carrierBlocked[lead] === 1 && !this.subscribedAt(lead, t)) return this.failure(Status.Failed, 21610);
     const { rng } = this;
     const reassigned = (this.reassigned.get(lead) ?? Infinity) <= t;
     const old = L.segment[lead] === Segment.Dormant;
-    const failRate = old ? 0.06 : reassigned ? 0.12 : 0.011;
+    const failRate = old ? 0.06 : reassigned ? 0.12 : 0.008;
     const u = rng.next();
     if (u < failRate) {
-      if (old || reassigned) return ['undelivered', rng.chance(0.6) ? '30005' : '30003'];
-      const code = rng.pick(['30003', '30003', '30003', '30005', '30005', '30007', '30007', '30007', '30006']);
-      return [code === '30007' && rng.chance(0.3) ? 'failed' : 'undelivered', code];
+      if (old || reassigned) return this.failure(Status.Undelivered, rng.chance(0.6) ? 30005 : 30003);
+      const code = rng.pick(ERROR_MIX);
+      return this.failure(code === 30007 && rng.chance(0.3) ? Status.Failed : Status.Undelivered, code);
     }
-    return [u < failRate + 0.05 ? 'sent' : 'delivered', ''];
+    return u < failRate + 0.05 ? Status.Sent : Status.Delivered;
+  }
+
+  private failure(status: Status, code: number): Status {
+    this.deliveryError = code;
+    return status;
   }
 
   /** The lead's propensity to opt out of this message: source, age, frequency, hour, consent. */
@@ -342,9 +369,9 @@ export class Simulation {
   keywordOptOut(s: number, lead: number, t: number, tally?: Tally, angry = false): void {
     if (!this.inRun(s, t)) return;
     const { rng } = this;
-    const studio = this.studios[s] as Studio;
+    const texts = this.texts[s] as StudioTexts;
     this.inbound(s, lead, t, angry && rng.chance(0.4) ? 'STOP!!!' : rng.pick(STOP_WORDS));
-    this.outbound(s, lead, t + 1 + rng.int(4), Kind.Confirmation, '', '', optOutConfirmation(studio));
+    this.outbound(s, lead, t + 1 + rng.int(4), Kind.Confirmation, '', '', texts.optedOut);
     if (rng.chance(0.85)) this.optOutRow(s, lead, t + 3 + rng.int(38), 'keyword');
     this.leads.optOutAt[lead] = t;
     this.leads.carrierBlocked[lead] = 1;
@@ -355,7 +382,7 @@ export class Simulation {
       if (this.inRun(s, back)) {
         this.leads.resubAt[lead] = back;
         this.inbound(s, lead, back, rng.pick(START_WORDS));
-        this.outbound(s, lead, back + 1 + rng.int(3), Kind.Confirmation, '', '', resubscribeConfirmation(studio));
+        this.outbound(s, lead, back + 1 + rng.int(3), Kind.Confirmation, '', '', texts.resubscribed);
       }
     }
   }
@@ -363,11 +390,10 @@ export class Simulation {
   /** "please stop texting me": staff see it and enter the opt-out in the CRM within hours. */
   private processedRequest(s: number, lead: number, t: number, tally?: Tally): void {
     if (!this.inRun(s, t)) return;
-    const studio = this.studios[s] as Studio;
     this.inbound(s, lead, t, this.rng.pick(STOP_REQUESTS));
     const done = t + 10 * MINUTE + this.rng.int(8 * HOUR);
     this.optOutRow(s, lead, done, 'staff');
-    this.outbound(s, lead, done + 5 + this.rng.int(115), Kind.Confirmation, '', '', `${studio.name}: Done, we've removed your number. Sorry for the bother!`);
+    this.outbound(s, lead, done + 5 + this.rng.int(115), Kind.Confirmation, '', '', (this.texts[s] as StudioTexts).removed);
     this.leads.optOutAt[lead] = done;
     if (tally) tally.optOuts++;
   }
@@ -406,18 +432,18 @@ export class Simulation {
     if (!list) return;
     map.delete(day);
     const studio = this.studios[s] as Studio;
+    const texts = this.texts[s] as StudioTexts;
     const L = this.leads;
     for (const a of list) {
       if (!this.canMessage(a.lead, a.t)) continue;
-      const first = L.first(a.lead);
       if (a.kind === 'welcome') {
         if (L.method[a.lead] === Method.Keyword) this.inbound(s, a.lead, a.t - 20 - this.rng.int(100), CONSENT_KEYWORD, true);
-        this.outbound(s, a.lead, a.t, Kind.Automation, `${studio.id}-welcome`, 'automation', welcomeBody(studio, first));
+        this.outbound(s, a.lead, a.t, Kind.Automation, `${studio.id}-welcome`, 'automation', texts.welcome);
       } else if (a.kind === 'intro') {
-        this.outbound(s, a.lead, a.t, Kind.Automation, `${studio.id}-intro-offer`, 'automation', introBody(studio, first));
+        this.outbound(s, a.lead, a.t, Kind.Automation, `${studio.id}-intro-offer`, 'automation', texts.intro);
       } else {
         const staff = staffName(this.rng.int(6));
-        this.outbound(s, a.lead, a.t, Kind.Conversation, '', '', firstContactBody(studio, first, staff, L.source[a.lead] === Source.ClassPass));
+        this.outbound(s, a.lead, a.t, Kind.Conversation, '', '', firstContactBody(studio, L.first(a.lead), staff, L.source[a.lead] === Source.ClassPass));
       }
     }
   }
@@ -462,12 +488,11 @@ export class Simulation {
   }
 
   /** Sends one campaign to a list, spread over a window the provider's throughput allows. */
-  sendCampaign(s: number, recipients: readonly number[], start: number, window: number, kind: Kind, campaign: string, body: (lead: number) => string, opts: SendOptions = {}): void {
+  sendCampaign(s: number, recipients: readonly number[], start: number, window: number, kind: Kind, campaign: string, body: Body, opts: SendOptions = {}): void {
     const n = recipients.length;
     for (let k = 0; k < n; k++) {
-      const lead = recipients[k] as number;
       const t = start + Math.floor((k * window) / Math.max(1, n));
-      this.outbound(s, lead, t, kind, campaign, '', body(lead), opts);
+      this.outbound(s, recipients[k] as number, t, kind, campaign, '', body, opts);
     }
   }
 
@@ -478,11 +503,9 @@ export class Simulation {
     this.pools[s] = list.slice();
     const week = Math.floor((day - this.plan.calendar.firstDay) / 7);
     const personal = weeklyPersonalised(week);
-    const shared = weeklyBody(studio, week, '');
+    const body: Body = personal ? (lead) => weeklyBody(studio, week, this.leads.first(lead)) : weeklyBody(studio, week, '');
     const window = Math.min(40 * MINUTE, Math.max(2 * MINUTE, list.length * 2));
-    this.sendCampaign(s, list, start, window, Kind.Blast, `${studio.id}-weekly-${isoDate(day)}`, (lead) => (personal ? weeklyBody(studio, week, this.leads.first(lead)) : shared), {
-      boost: personal ? 0.85 : 1,
-    });
+    this.sendCampaign(s, list, start, window, Kind.Blast, `${studio.id}-weekly-${isoDate(day)}`, body, { boost: personal ? 0.85 : 1 });
   }
 
   /** Picks someone on the list who can be texted at t, preferring members; -1 if none found. */
@@ -510,10 +533,11 @@ export class Simulation {
       const sendAt = this.localTime(s, day, starts - 90 * MINUTE);
       const campaign = `${studio.id}-remind-${isoDate(day)}-${String(Math.floor(starts / HOUR)).padStart(2, '0')}${String((starts % HOUR) / MINUTE).padStart(2, '0')}`;
       const size = Math.min(this.rng.between(5, 16), Math.ceil(pool.length / 3));
+      const body: Body = (lead) => reminderBody(studio, cls, starts, this.leads.first(lead));
       for (let k = 0; k < size; k++) {
         const t = sendAt + k * 2 + this.rng.int(2);
         const lead = this.pickFromPool(s, t, true);
-        if (lead >= 0) this.outbound(s, lead, t, Kind.Reminder, campaign, '', reminderBody(studio, cls, starts, this.leads.first(lead)));
+        if (lead >= 0) this.outbound(s, lead, t, Kind.Reminder, campaign, '', body);
       }
     }
   }
@@ -585,6 +609,6 @@ export class Simulation {
     // Carriers repeat numbers across days; the earliest date is the one that counts.
     const earlier = [...this.deactivationFiles.values()].flat();
     for (let k = 0; k < 2 && earlier.length > 0; k++) phones.push(rng.pick(earlier));
-    this.deactivationFiles.set(day, phones.sort((a, b) => a - b));
+    this.deactivationFiles.set(day, [...new Set(phones)].sort((a, b) => a - b));
   }
 }

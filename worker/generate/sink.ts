@@ -7,17 +7,32 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
+/** csvField that remembers its last answer: consecutive rows of a campaign share their body. */
+export function csvFieldCached(): (value: string) => string {
+  let last = '';
+  let quoted = '';
+  return (value) => {
+    if (value !== last) {
+      last = value;
+      quoted = csvField(value);
+    }
+    return quoted;
+  };
+}
+
 const CHUNK = 1 << 20;
 
 /**
- * A text file written in ~1 MB chunks. Rows are collected as strings and handed to the stream
- * once the chunk is full, waiting for 'drain' when the stream is behind, so memory stays bounded
- * whatever the file size.
+ * A text file written in ~1 MB chunks. Rows are UTF-8 encoded straight into a buffer, which
+ * goes to the stream when full; when the stream is behind we wait for 'drain'. Memory stays
+ * bounded whatever the file size, and no big joined string is ever built.
  */
 export class TextSink {
   rows = 0;
-  private parts: string[] = [];
-  private size = 0;
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private pos = 0;
+  /** Full buffers not yet handed to the stream. */
+  private readonly pending: Buffer[] = [];
   private failure: Error | null = null;
   private readonly stream: WriteStream;
 
@@ -30,18 +45,18 @@ export class TextSink {
     this.stream.on('error', (e: Error) => {
       this.failure = e;
     });
-    if (header !== null) this.push(`${header}\n`);
+    if (header !== null) this.put(header);
   }
 
   /** Adds one record (a line, or lines for a quoted multi-line field) and counts it. */
   row(line: string): void {
-    this.push(`${line}\n`);
+    this.put(line);
     this.rows++;
   }
 
-  /** Writes out the collected chunk when it is big enough; call between batches of rows. */
+  /** Hands full buffers to the stream; call between batches of rows. */
   async maybeFlush(): Promise<void> {
-    if (this.size >= CHUNK) await this.flush();
+    if (this.pending.length > 0 || this.pos >= CHUNK / 2) await this.flush();
   }
 
   async close(): Promise<void> {
@@ -51,19 +66,36 @@ export class TextSink {
     this.check();
   }
 
-  private push(text: string): void {
-    this.parts.push(text);
-    this.size += text.length;
+  /** Rows gather in a short string first: one buffer write per ~16k characters is cheaper than one per row. */
+  private acc = '';
+
+  private put(line: string): void {
+    this.acc += `${line}\n`;
+    if (this.acc.length >= 16_384) this.encode();
+  }
+
+  private encode(): void {
+    const text = this.acc;
+    this.acc = '';
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8; a full buffer moves to `pending`.
+    if (this.pos + text.length * 3 > this.buf.length) this.rotate(text.length * 3);
+    this.pos += this.buf.write(text, this.pos, 'utf8');
+  }
+
+  private rotate(need: number): void {
+    if (this.pos > 0) this.pending.push(this.buf.subarray(0, this.pos));
+    this.buf = Buffer.allocUnsafe(Math.max(CHUNK, need));
+    this.pos = 0;
   }
 
   private async flush(): Promise<void> {
     this.check();
-    if (this.parts.length === 0) return;
-    const chunk = this.parts.join('');
-    this.parts = [];
-    this.size = 0;
-    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
-    this.check();
+    this.encode();
+    this.rotate(0);
+    for (const chunk of this.pending.splice(0)) {
+      if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+      this.check();
+    }
   }
 
   private check(): void {

@@ -68,8 +68,9 @@ export function isoUtc(sec: number): string {
 /** A studio's time zone: UTC offset at an instant, and local wall clock to UTC. */
 export class Zone {
   private readonly format: Intl.DateTimeFormat;
-  /** Offset by UTC hour: US zones change offset only on whole UTC hours. */
-  private readonly offsets = new Map<number, number>();
+  /** Offset by UTC day, null on a day the offset changes; then by UTC hour. */
+  private readonly dayOffsets = new Map<number, number | null>();
+  private readonly hourOffsets = new Map<number, number>();
 
   constructor(readonly name: string) {
     this.format = new Intl.DateTimeFormat('en-US', {
@@ -86,13 +87,23 @@ export class Zone {
 
   /** Seconds to add to a UTC instant to read the local wall clock (negative in the Americas). */
   offsetAt(utc: number): number {
-    const hour = Math.floor(utc / HOUR);
-    let offset = this.offsets.get(hour);
+    // One Intl call per UTC day when the offset does not change that day (nearly always);
+    // per hour on the two change days (US zones change only on whole UTC hours).
+    const day = Math.floor(utc / DAY);
+    let offset = this.dayOffsets.get(day);
     if (offset === undefined) {
-      offset = this.computeOffset(hour * HOUR);
-      this.offsets.set(hour, offset);
+      const start = this.computeOffset(day * DAY);
+      offset = start === this.computeOffset(day * DAY + DAY - 1) ? start : null;
+      this.dayOffsets.set(day, offset);
     }
-    return offset;
+    if (offset !== null) return offset;
+    const hour = Math.floor(utc / HOUR);
+    let hourly = this.hourOffsets.get(hour);
+    if (hourly === undefined) {
+      hourly = this.computeOffset(hour * HOUR);
+      this.hourOffsets.set(hour, hourly);
+    }
+    return hourly;
   }
 
   private computeOffset(utc: number): number {

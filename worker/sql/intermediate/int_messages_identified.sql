@@ -13,6 +13,10 @@ studios as (
     select studio_id, timezone from int_studios
 ),
 
+offsets as (
+    select * from int_local_offsets
+),
+
 identified as (
     select
         messages.*,
@@ -23,13 +27,16 @@ identified as (
             else 'phone:' || messages.phone
         end as lead_key,
         messages.direction = 'outbound' and messages.status in ('sent', 'delivered') as is_reached,
-        timezone(studios.timezone, messages.sent_at) as sent_at_local,
+        timezone('UTC', messages.sent_at) + offsets.utc_offset as sent_at_local,
     from messages
     left join leads_by_phone
         on leads_by_phone.studio_id = messages.studio_id
         and leads_by_phone.phone = messages.phone
         and messages.lead_id is null
     left join studios on studios.studio_id = messages.studio_id
+    left join offsets
+        on offsets.timezone = studios.timezone
+        and offsets.bucket = time_bucket(interval 15 minutes, messages.sent_at)
 ),
 
 final as (

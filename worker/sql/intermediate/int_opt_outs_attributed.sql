@@ -9,6 +9,10 @@ studios as (
     select studio_id, timezone from int_studios
 ),
 
+offsets as (
+    select * from int_local_offsets
+),
+
 reached as (
     -- equal send times go to the greater message_id
     select studio_id, lead_key, sent_at, max(message_id) as message_id
@@ -34,7 +38,7 @@ final as (
         studio_id,
         lead_key,
         event_at as opted_out_at,
-        cast(timezone(studios.timezone, event_at) as date) as local_date,
+        cast(timezone('UTC', event_at) + offsets.utc_offset as date) as local_date,
         source,
         method,
         -- within the window, its end included
@@ -42,6 +46,9 @@ final as (
             then candidate_message_id end as message_id,
     from latest_before
     left join studios using (studio_id)
+    left join offsets
+        on offsets.timezone = studios.timezone
+        and offsets.bucket = time_bucket(interval 15 minutes, latest_before.event_at)
 )
 
 select * from final
