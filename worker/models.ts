@@ -14,6 +14,7 @@ export const INTERMEDIATE_MODELS: readonly string[] = [
   'intermediate/int_opt_out_events',
   'intermediate/int_opt_outs_attributed',
   'intermediate/int_messages_cohorts',
+  'intermediate/int_message_checks',
 ];
 
 /** Marts depend on the review period, known once the intermediate models have run. */
@@ -22,6 +23,7 @@ export const MART_MODELS: readonly string[] = [
   'marts/period_totals',
   'marts/daily_trend',
   'marts/deliverability',
+  'marts/compliance_counts',
 ];
 
 export const MODELS: readonly string[] = [...INTERMEDIATE_MODELS, ...MART_MODELS];

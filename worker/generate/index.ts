@@ -55,7 +55,7 @@ export interface GenerateSummary {
 
 export const GENERATE_DEFAULTS = { studios: 3, months: 6, messages: 60_000, seed: 1, start: '2026-04' } as const;
 
-const LIMITS = { months: [1, 36], messages: [1_000, 50_000_000] } as const;
+const LIMITS = { months: [1, 36], messages: [2_000, 50_000_000] } as const;
 
 function wholeNumber(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
   const n = value ?? fallback;

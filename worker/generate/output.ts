@@ -32,7 +32,7 @@ export function countBad(rows: readonly { outcome: string }[]): number {
 /**
  * Writes the simulation's buckets: one messages CSV per UTC month and opt_outs.jsonl, rows in
  * time order with message ids given out in that order. The planted bad rows go in after the
- * messages of `plantedDay` (a UTC day), copied from that day's rows.
+ * messages of `plantedDay` (a UTC day; or the next day that has rows to copy them from).
  */
 export class ExportWriter implements BucketSink {
   readonly written: { file: string; rows: number }[] = [];
@@ -40,6 +40,7 @@ export class ExportWriter implements BucketSink {
   private messages: TextSink | null = null;
   private readonly optOuts: TextSink;
   private nextId = 1;
+  private planted = false;
 
   constructor(
     private readonly dir: string,
@@ -71,12 +72,13 @@ export class ExportWriter implements BucketSink {
     }
     bucket.optOuts.sort((a, b) => a.t - b.t);
     for (const o of bucket.optOuts) this.optOuts.row(this.optOutRow(o));
-    if (utcDay === this.plantedDay) this.plantBadRows(sink, batch, order, ids);
+    if (!this.planted && utcDay >= this.plantedDay) this.planted = this.plantBadRows(sink, batch, order, ids);
     await sink.maybeFlush();
     await this.optOuts.maybeFlush();
   }
 
   async close(): Promise<void> {
+    if (!this.planted) throw new Error('internal: no day with delivered campaign messages to copy the planted bad rows from');
     await this.closeMessages();
     await this.optOuts.close();
     this.written.push({ file: this.optOuts.file, rows: this.optOuts.rows });
@@ -126,9 +128,10 @@ export class ExportWriter implements BucketSink {
   /**
    * The rows of PLANTED_MESSAGE_ROWS, in that order, after the day's messages. They copy the
    * day's last delivered campaign messages to leads who stay subscribed for another day, so
-   * the two valid extra texts are not sends after an opt-out.
+   * the two valid extra texts are not sends after an opt-out. False when the day has no two
+   * such messages (the next day is tried).
    */
-  private plantBadRows(sink: TextSink, batch: MessageBatch, order: Uint32Array, ids: readonly string[]): void {
+  private plantBadRows(sink: TextSink, batch: MessageBatch, order: Uint32Array, ids: readonly string[]): boolean {
     const fit: Row[] = [];
     for (let n = order.length - 1; n >= 0 && fit.length < 2; n--) {
       const k = order[n] as number;
@@ -139,7 +142,7 @@ export class ExportWriter implements BucketSink {
       }
     }
     const [a, b] = fit;
-    if (!a || !b) throw new Error(`internal: no delivered campaign message on ${isoDate(this.plantedDay)} to copy the planted bad rows from`);
+    if (!a || !b) return false;
     const name = (this.studios[a.studio] as Studio).name;
     const t = Date.parse(a.sentAt) / 1000;
     const chat = { ...a, campaign: '', ctype: '' };
@@ -152,6 +155,7 @@ export class ExportWriter implements BucketSink {
     sink.row(this.row({ ...chat, id: this.newId(), sentAt: isoUtc(t + 120), body: `${name}: "Sunrise Flow" is back, Mon, Wed and Fri at 6:30am, bring a mat!` }));
     const studio = this.studios[a.studio] as Studio;
     this.optOuts.row(`{"studio_id":"${studio.id}","opted_out_at":"${a.sentAt}","method":"web"}`);
+    return true;
   }
 
   private parse(b: MessageBatch, k: number): Row {

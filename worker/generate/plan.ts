@@ -90,9 +90,36 @@ export interface Plan {
 export const NEW_LEAD_RATE = 0.0045;
 const NEW_LEADS_BY_WEEKDAY = [0.6, 1.25, 1.15, 1.1, 1.05, 1.0, 0.85] as const;
 /** Messages one lead of the starting list brings over a week, everything included (calibrated). */
-const MESSAGES_PER_BASE_LEAD_WEEK = 1.42;
+const MESSAGES_PER_BASE_LEAD_WEEK = 1.34;
+/** Net daily growth of the list, as a share of its start: new leads minus opt-outs and hygiene. */
+const NET_GROWTH = 0.0029;
 /** The win-back blast needs >= 500 reached recipients to count as a blast (SPEC section 3). */
 export const MIN_OLD_LIST = 650;
+/** The old list of the win-back studio and the bought list, as shares of the studio's start list. */
+const OLD_LIST_SHARE = 0.9;
+const IMPORT_SHARE = 0.35;
+/** Enough bought leads for a visible burst in a small run. */
+const MIN_IMPORT = 100;
+
+/**
+ * The starting list (all studios) that makes about `messages` messages: ordinary traffic per
+ * lead of the list, plus what the scenarios add in the review month (each sends to its studio's
+ * whole list: the import 1 campaign and the flash sale 1, the partner promo 1, the schedule,
+ * open house and six challenge days 8), plus the old list, which has a fixed floor.
+ */
+function startingList(messages: number, studios: readonly Studio[], scenarios: ScenarioPlan, cal: Calendar): number {
+  const days = cal.lastDay - cal.firstDay + 1;
+  const ordinary = MESSAGES_PER_BASE_LEAD_WEEK * (days / 7) * (1 + (NET_GROWTH * days) / 2);
+  const atReview = 1 + NET_GROWTH * (cal.review.firstDay - cal.firstDay + 14);
+  const weights = studios.reduce((sum, s) => sum + s.weight, 0);
+  const share = (s: number): number => (studios[s] as Studio).weight / weights;
+  const a = share(scenarios.unverifiedConsent.studio);
+  const b = share(scenarios.oldListBlast.studio);
+  const c = share(scenarios.excessiveFrequency.studio);
+  const perLead = ordinary + a * (IMPORT_SHARE + 2 * atReview) + b * atReview + c * 8 * atReview;
+  const base = messages / (perLead + b * OLD_LIST_SHARE);
+  return OLD_LIST_SHARE * base * b >= MIN_OLD_LIST ? base : Math.max(0, messages - MIN_OLD_LIST) / perLead;
+}
 
 export function makePlan(studios: readonly Studio[], calendar: Calendar, messages: number, rng: Random): Plan {
   const slot = (k: number): number => k % studios.length;
@@ -109,18 +136,15 @@ export function makePlan(studios: readonly Studio[], calendar: Calendar, message
   };
 
   const days = calendar.lastDay - calendar.firstDay + 1;
-  const weeks = days / 7;
-  // The list grows by new leads through the run; on average it is this much bigger than at the start.
-  const growth = 1 + NEW_LEAD_RATE * days * 0.5 * 0.85;
   const totalWeight = studios.reduce((sum, s) => sum + s.weight, 0);
-  const baseTotal = messages / (MESSAGES_PER_BASE_LEAD_WEEK * weeks * growth);
+  const baseTotal = startingList(messages, studios, scenarios, calendar);
 
   const sizes = studios.map((studio): StudioSize => {
     const base = Math.max(30, Math.round((baseTotal * studio.weight) / totalWeight));
     const members = Math.round(base * 0.45);
     const recent = base - members;
-    const dormant = studio.index === scenarios.oldListBlast.studio ? Math.max(MIN_OLD_LIST, Math.round(base * 0.9)) : Math.round(base * 0.3);
-    const imported = studio.index === scenarios.unverifiedConsent.studio ? Math.max(60, Math.round(base * 0.35)) : 0;
+    const dormant = studio.index === scenarios.oldListBlast.studio ? Math.max(MIN_OLD_LIST, Math.round(base * OLD_LIST_SHARE)) : Math.round(base * 0.3);
+    const imported = studio.index === scenarios.unverifiedConsent.studio ? Math.max(MIN_IMPORT, Math.round(base * IMPORT_SHARE)) : 0;
     const newPerDay = new Int32Array(days);
     let fresh = 0;
     for (let i = 0; i < days; i++) {

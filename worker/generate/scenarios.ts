@@ -11,7 +11,7 @@ import {
 } from './content.ts';
 import { Method, Segment } from './leads.ts';
 import { type Body, Kind, type Tally, newTally } from './events.ts';
-import type { DayHook, Simulation } from './simulate.ts';
+import type { DayHook, Job, Simulation } from './simulate.ts';
 import type { Studio } from './studios.ts';
 import { HOUR, MINUTE, businessDaysBetween, isoDate, type Zone } from './time.ts';
 
@@ -45,21 +45,27 @@ export class Scenarios implements DayHook {
   private challengers: number[] = [];
   constructor(private readonly sim: Simulation) {}
 
-  onDay(studio: Studio, day: number): void {
+  jobs(studio: Studio, day: number): Job[] {
     const P = this.sim.plan.scenarios;
     const s = studio.index;
+    const jobs: Job[] = [];
+    const at = (hour: number, run: (start: number) => void): void => {
+      const start = this.sim.localTime(s, day, hour * HOUR);
+      jobs.push({ t: start, run: () => run(start) });
+    };
     if (s === P.optOutHandling.studio) {
-      if (day === P.optOutHandling.requestDay) this.ignoredRequests(studio, day);
-      if (day === P.optOutHandling.followUpDay) this.openHouse(studio, day);
+      if (day === P.optOutHandling.requestDay) at(11, (t) => this.ignoredRequests(studio, day, t));
+      if (day === P.optOutHandling.followUpDay) at(10.5, (t) => this.openHouse(studio, day, t));
       const dom = day - this.sim.plan.calendar.review.firstDay + 1;
-      if (dom >= 3 && dom <= 27 && dom % 3 === 0) this.lookAlikes(studio, day);
+      if (dom >= 3 && dom <= 27 && dom % 3 === 0) jobs.push(...this.lookAlikes(studio, day));
     }
-    if (s === P.unverifiedConsent.studio && day === P.unverifiedConsent.campaignDay) this.importCampaign(studio, day);
-    if (s === P.excessiveFrequency.studio && day >= P.excessiveFrequency.firstDay && day <= P.excessiveFrequency.lastDay) this.challenge(studio, day);
-    if (s === P.sendsAfterOptOut.studio && day === P.sendsAfterOptOut.day) this.reengage(studio, day);
-    if (s === P.oldListBlast.studio && day === P.oldListBlast.day) this.winback(studio, day);
-    if (s === P.poorTiming.studio && day === P.poorTiming.day) this.flashSale(studio, day);
-    if (s === P.irrelevantContent.studio && day === P.irrelevantContent.day) this.partnerPromo(studio, day);
+    if (s === P.unverifiedConsent.studio && day === P.unverifiedConsent.campaignDay) at(11, (t) => this.importCampaign(studio, day, t));
+    if (s === P.excessiveFrequency.studio && day >= P.excessiveFrequency.firstDay && day <= P.excessiveFrequency.lastDay) at(12.25, (t) => this.challenge(studio, day, t));
+    if (s === P.sendsAfterOptOut.studio && day === P.sendsAfterOptOut.day) at(14, (t) => this.reengage(studio, day, t));
+    if (s === P.oldListBlast.studio && day === P.oldListBlast.day) at(12, (t) => this.winback(studio, day, t));
+    if (s === P.poorTiming.studio && day === P.poorTiming.day) at(22.5, (t) => this.flashSale(studio, day, t));
+    if (s === P.irrelevantContent.studio && day === P.irrelevantContent.day) at(13, (t) => this.partnerPromo(studio, day, t));
+    return jobs;
   }
 
   private tally(name: string, campaign?: string): Tally {
@@ -81,10 +87,9 @@ export class Scenarios implements DayHook {
   }
 
   /** The bought list, imported the day before, gets a hard-sell text at 11:00. */
-  private importCampaign(studio: Studio, day: number): void {
+  private importCampaign(studio: Studio, day: number, start: number): void {
     const sim = this.sim;
     const L = sim.leads;
-    const start = sim.localTime(studio.index, day, 11 * HOUR);
     const recipients: number[] = [];
     for (let i = L.studioStart[studio.index] as number; i < (L.studioEnd[studio.index] as number); i++) {
       if (L.segment[i] === Segment.Imported && sim.canMessage(i, start)) recipients.push(i);
@@ -96,16 +101,15 @@ export class Scenarios implements DayHook {
     const body: Body = (lead) => importWelcomeBody(studio, L.first(lead));
     for (let k = 0; k < recipients.length; k++) {
       const lead = recipients[k] as number;
-      const p = L.method[lead] === Method.None ? 0.11 : 0.085;
+      const p = L.method[lead] === Method.None ? 0.13 : 0.1;
       sim.outbound(studio.index, lead, start + Math.floor((k * 20 * MINUTE) / recipients.length), Kind.Campaign, campaign, '', body, { p, tally });
     }
   }
 
   /** A daily "7-day challenge" text to the whole list for six days, on top of everything else. */
-  private challenge(studio: Studio, day: number): void {
+  private challenge(studio: Studio, day: number, start: number): void {
     const sim = this.sim;
     const P = sim.plan.scenarios.excessiveFrequency;
-    const start = sim.localTime(studio.index, day, 12.25 * HOUR);
     if (day === P.firstDay) this.challengers = sim.listAt(studio.index, start);
     const n = day - P.firstDay + 1;
     const campaign = `${studio.id}-challenge-${isoDate(day)}`;
@@ -119,12 +123,11 @@ export class Scenarios implements DayHook {
    * Keyword opt-outs are blocked by the carrier (21610); web and front-desk ones are delivered.
    * A few answer with an angry STOP (a repeat opt-out, not a new one).
    */
-  private reengage(studio: Studio, day: number): void {
+  private reengage(studio: Studio, day: number, start: number): void {
     const sim = this.sim;
     const L = sim.leads;
     const s = studio.index;
     const zone = sim.zones[s] as Zone;
-    const start = sim.localTime(s, day, 14 * HOUR);
     const recipients: number[] = [];
     for (let i = L.studioStart[s] as number; i < (L.studioEnd[s] as number); i++) {
       if (!sim.subscribedAt(i, start) && !((L.stopAt[i] as number) <= start) && sim.lastSend(i) < start) recipients.push(i);
@@ -146,10 +149,9 @@ export class Scenarios implements DayHook {
   }
 
   /** The old list, untouched for 18+ months, gets a win-back blast. */
-  private winback(studio: Studio, day: number): void {
+  private winback(studio: Studio, day: number, start: number): void {
     const sim = this.sim;
     const L = sim.leads;
-    const start = sim.localTime(studio.index, day, 12 * HOUR);
     const recipients: number[] = [];
     for (let i = L.studioStart[studio.index] as number; i < (L.studioEnd[studio.index] as number); i++) {
       if (L.segment[i] === Segment.Dormant && sim.canMessage(i, start)) recipients.push(i);
@@ -160,19 +162,17 @@ export class Scenarios implements DayHook {
   }
 
   /** A flash sale scheduled in the wrong time zone: it goes out 22:30-23:30 local. */
-  private flashSale(studio: Studio, day: number): void {
+  private flashSale(studio: Studio, day: number, start: number): void {
     const sim = this.sim;
-    const start = sim.localTime(studio.index, day, 22.5 * HOUR);
     const campaign = `${studio.id}-flash-sale-${isoDate(day)}`;
     const tally = this.tally('poor_timing', campaign);
     const body = flashSaleBody(studio);
-    sim.sendCampaign(studio.index, sim.listAt(studio.index, start), start, HOUR - 1, Kind.Campaign, campaign, body, { tally });
+    sim.sendCampaign(studio.index, sim.listAt(studio.index, start), start, HOUR - 1, Kind.Campaign, campaign, body, { boost: 2, tally });
   }
 
   /** A partner's car-wash promotion to the whole list; it never names the studio. */
-  private partnerPromo(studio: Studio, day: number): void {
+  private partnerPromo(studio: Studio, day: number, start: number): void {
     const sim = this.sim;
-    const start = sim.localTime(studio.index, day, 13 * HOUR);
     const campaign = `${studio.id}-partner-promo-${isoDate(day)}`;
     const tally = this.tally('irrelevant_content', campaign);
     const body = partnerPromoBody();
@@ -183,12 +183,11 @@ export class Scenarios implements DayHook {
    * A schedule announcement; some leads answer in free text asking to stop. Nobody processes
    * it: no opt-out event, and they keep getting texts.
    */
-  private ignoredRequests(studio: Studio, day: number): void {
+  private ignoredRequests(studio: Studio, day: number, start: number): void {
     const sim = this.sim;
     const s = studio.index;
-    const start = sim.localTime(s, day, 11 * HOUR);
     const list = sim.listAt(s, start);
-    const wanted = Math.max(15, Math.round(list.length * 0.04));
+    const wanted = Math.max(20, Math.round(list.length * 0.05));
     const askers = new Set(sim.rng.shuffle(list.filter((lead) => !sim.reassigned.has(lead))).slice(0, wanted));
     const campaign = `${studio.id}-schedule-${isoDate(day)}`;
     const tally = this.tally('opt_out_handling', campaign);
@@ -213,30 +212,34 @@ export class Scenarios implements DayHook {
   }
 
   /** The follow-up campaign: most who asked to stop nine days ago now send STOP. */
-  private openHouse(studio: Studio, day: number): void {
+  private openHouse(studio: Studio, day: number, start: number): void {
     const sim = this.sim;
-    const start = sim.localTime(studio.index, day, 10.5 * HOUR);
     const campaign = `${studio.id}-open-house-${isoDate(day)}`;
     const tally = this.tally('opt_out_handling', campaign);
     const before = tally.optOuts;
     const still = [...sim.requesters.keys()].length;
     const body = openHouseBody(studio);
-    sim.sendCampaign(studio.index, sim.listAt(studio.index, start), start, 20 * MINUTE, Kind.Campaign, campaign, body, { requesterP: 0.75, tally });
+    sim.sendCampaign(studio.index, sim.listAt(studio.index, start), start, 20 * MINUTE, Kind.Campaign, campaign, body, { requesterP: 0.8, tally });
     this.detail('opt_out_handling', 'requesters_still_subscribed_at_follow_up', still);
     this.detail('opt_out_handling', 'follow_up_opt_outs', tally.optOuts - before);
   }
 
   /** Replies that look like opt-out requests and are not, spread over the month. */
-  private lookAlikes(studio: Studio, day: number): void {
+  private lookAlikes(studio: Studio, day: number): Job[] {
     const sim = this.sim;
-    const n = Math.ceil(Math.max(8, this.sim.requestTimes.size / 2) / 9);
-    for (let k = 0; k < n; k++) {
+    const n = Math.ceil(Math.max(8, sim.requestTimes.size / 2) / 9);
+    return Array.from({ length: n }, () => {
       const t = sim.localTime(studio.index, day, 12 * HOUR + sim.rng.int(7 * HOUR));
-      const lead = sim.pickFromPool(studio.index, t, true);
-      if (lead < 0) continue;
-      sim.lookAlike(studio.index, lead, t);
-      this.detail('opt_out_handling', 'look_alike_replies', 1);
-    }
+      return {
+        t,
+        run: () => {
+          const lead = sim.pickFromPool(studio.index, t, true);
+          if (lead < 0) return;
+          sim.lookAlike(studio.index, lead, t);
+          this.detail('opt_out_handling', 'look_alike_replies', 1);
+        },
+      };
+    });
   }
 
   /** What each scenario did, in plan order, for the summary and the README. */

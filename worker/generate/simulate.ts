@@ -66,9 +66,15 @@ interface Action {
   kind: 'welcome' | 'intro' | 'first-contact';
 }
 
-/** Called after a studio's routine of the day: where the scenarios are planted. */
+/** Something that happens at time t of a studio's day. */
+export interface Job {
+  t: number;
+  run: () => void;
+}
+
+/** Adds jobs to a studio's day: where the scenarios are planted. */
 export interface DayHook {
-  onDay(studio: Studio, day: number): void;
+  jobs(studio: Studio, day: number): Job[];
 }
 
 export interface BucketSink {
@@ -97,7 +103,7 @@ export class Simulation {
   readonly requestTimes = new Map<number, number>();
   /** Reached texts to a lead after an ignored request to stop, before any opt-out. */
   sendsAfterRequest = 0;
-  private hook: DayHook = { onDay: () => undefined };
+  private hook: DayHook = { jobs: () => [] };
   /** Per-studio texts made once: automations render the first name when written. */
   private readonly texts: StudioTexts[];
 
@@ -148,15 +154,20 @@ export class Simulation {
     }
   }
 
+  /**
+   * A studio's day as jobs (an automation, a campaign, a staff text...) run in the order of
+   * their start times, so a lead's reaction to a morning text is known before the afternoon's.
+   */
   private studioDay(studio: Studio, day: number): void {
-    const s = studio.index;
     this.newLeads(studio, day);
-    this.runActions(s, day);
-    if (weekday(day) === studio.blastWeekday) this.weeklyBlast(studio, day);
-    this.reminders(studio, day);
-    this.conversations(studio, day);
-    this.quietOptOuts(studio, day);
-    this.hook.onDay(studio, day);
+    const jobs: Job[] = [...this.actionJobs(studio, day), ...this.reminders(studio, day), ...this.conversations(studio, day), ...this.quietOptOuts(studio, day)];
+    if (weekday(day) === studio.blastWeekday) {
+      const start = this.localTime(studio.index, day, studio.blastStart);
+      jobs.push({ t: start, run: () => this.weeklyBlast(studio, day, start) });
+    }
+    jobs.push(...this.hook.jobs(studio, day));
+    jobs.sort((a, b) => a.t - b.t);
+    for (const job of jobs) job.run();
   }
 
   // ---- time and state -------------------------------------------------------------------
@@ -335,7 +346,7 @@ export class Simulation {
     const requested = this.requesters.get(lead);
     if (requested !== undefined) {
       // They asked to stop and are still being texted: within a day they wait, then some snap.
-      if (t - requested > DAY && rng.chance(opts.requesterP ?? 0.12)) {
+      if (t - requested > DAY && rng.chance(opts.requesterP ?? 0.1)) {
         this.keywordOptOut(s, lead, t + this.replyDelay(), opts.tally, true);
         this.requesters.delete(lead);
       }
@@ -426,26 +437,29 @@ export class Simulation {
     else map.set(day, [action]);
   }
 
-  private runActions(s: number, day: number): void {
+  private actionJobs(studio: Studio, day: number): Job[] {
+    const s = studio.index;
     const map = this.actions[s] as Map<number, Action[]>;
     const list = map.get(day);
-    if (!list) return;
+    if (!list) return [];
     map.delete(day);
-    const studio = this.studios[s] as Studio;
     const texts = this.texts[s] as StudioTexts;
     const L = this.leads;
-    for (const a of list) {
-      if (!this.canMessage(a.lead, a.t)) continue;
-      if (a.kind === 'welcome') {
-        if (L.method[a.lead] === Method.Keyword) this.inbound(s, a.lead, a.t - 20 - this.rng.int(100), CONSENT_KEYWORD, true);
-        this.outbound(s, a.lead, a.t, Kind.Automation, `${studio.id}-welcome`, 'automation', texts.welcome);
-      } else if (a.kind === 'intro') {
-        this.outbound(s, a.lead, a.t, Kind.Automation, `${studio.id}-intro-offer`, 'automation', texts.intro);
-      } else {
-        const staff = staffName(this.rng.int(6));
-        this.outbound(s, a.lead, a.t, Kind.Conversation, '', '', firstContactBody(studio, L.first(a.lead), staff, L.source[a.lead] === Source.ClassPass));
-      }
-    }
+    return list.map((a) => ({
+      t: a.t,
+      run: () => {
+        if (!this.canMessage(a.lead, a.t)) return;
+        if (a.kind === 'welcome') {
+          if (L.method[a.lead] === Method.Keyword) this.inbound(s, a.lead, a.t - 20 - this.rng.int(100), CONSENT_KEYWORD, true);
+          this.outbound(s, a.lead, a.t, Kind.Automation, `${studio.id}-welcome`, 'automation', texts.welcome);
+        } else if (a.kind === 'intro') {
+          this.outbound(s, a.lead, a.t, Kind.Automation, `${studio.id}-intro-offer`, 'automation', texts.intro);
+        } else {
+          const staff = staffName(this.rng.int(6));
+          this.outbound(s, a.lead, a.t, Kind.Conversation, '', '', firstContactBody(studio, L.first(a.lead), staff, L.source[a.lead] === Source.ClassPass));
+        }
+      },
+    }));
   }
 
   /**
@@ -496,9 +510,8 @@ export class Simulation {
     }
   }
 
-  private weeklyBlast(studio: Studio, day: number): void {
+  private weeklyBlast(studio: Studio, day: number, start: number): void {
     const s = studio.index;
-    const start = this.localTime(s, day, studio.blastStart);
     const list = this.listAt(s, start);
     this.pools[s] = list.slice();
     const week = Math.floor((day - this.plan.calendar.firstDay) / 7);
@@ -521,57 +534,75 @@ export class Simulation {
     return -1;
   }
 
-  private reminders(studio: Studio, day: number): void {
+  /** Class reminders 90 minutes before class, to the few booked: small targeted campaigns. */
+  private reminders(studio: Studio, day: number): Job[] {
     const s = studio.index;
     const pool = this.pools[s] as number[];
     const wd = weekday(day);
     const classes = this.rng.poisson(pool.length * 0.0035 * (wd === 0 || wd === 6 ? 0.7 : 1));
+    const jobs: Job[] = [];
     for (let c = 0; c < classes; c++) {
       const slot = this.rng.int(CLASS_STARTS.length);
       const starts = CLASS_STARTS[slot] as number;
       const cls = className(studio, slot + wd);
       const sendAt = this.localTime(s, day, starts - 90 * MINUTE);
       const campaign = `${studio.id}-remind-${isoDate(day)}-${String(Math.floor(starts / HOUR)).padStart(2, '0')}${String((starts % HOUR) / MINUTE).padStart(2, '0')}`;
-      const size = Math.min(this.rng.between(5, 16), Math.ceil(pool.length / 3));
       const body: Body = (lead) => reminderBody(studio, cls, starts, this.leads.first(lead));
-      for (let k = 0; k < size; k++) {
-        const t = sendAt + k * 2 + this.rng.int(2);
-        const lead = this.pickFromPool(s, t, true);
-        if (lead >= 0) this.outbound(s, lead, t, Kind.Reminder, campaign, '', body);
-      }
+      jobs.push({
+        t: sendAt,
+        run: () => {
+          const size = Math.min(this.rng.between(5, 16), Math.ceil(pool.length / 3));
+          for (let k = 0; k < size; k++) {
+            const t = sendAt + k * 2 + this.rng.int(2);
+            const lead = this.pickFromPool(s, t, true);
+            if (lead >= 0) this.outbound(s, lead, t, Kind.Reminder, campaign, '', body);
+          }
+        },
+      });
     }
+    return jobs;
   }
 
   /**
    * Staff check-ins from the studio phone. Staff text from memory, so now and then they try a
    * lead who sent STOP: the carrier refuses it (21610) and it never reaches the lead.
    */
-  private conversations(studio: Studio, day: number): void {
+  private conversations(studio: Studio, day: number): Job[] {
     const s = studio.index;
-    const pool = this.pools[s] as number[];
-    const count = this.rng.poisson(pool.length * 0.003);
-    for (let k = 0; k < count; k++) {
+    const count = this.rng.poisson((this.pools[s] as number[]).length * 0.003);
+    return Array.from({ length: count }, () => {
       const t = this.localTime(s, day, 9.5 * HOUR + this.rng.int(9 * HOUR));
-      let lead = this.pickFromPool(s, t, false);
-      const stale = pool.length > 0 ? (pool[this.rng.int(pool.length)] as number) : -1;
-      if (stale >= 0 && this.leads.carrierBlocked[stale] === 1 && !this.subscribedAt(stale, t) && this.rng.chance(0.3)) lead = stale;
-      if (lead < 0) continue;
-      const body = checkInBody(studio, this.leads.first(lead), staffName(this.rng.int(6)), className(studio, this.rng.int(5)));
-      this.outbound(s, lead, t, Kind.Conversation, '', '', body);
-    }
+      return {
+        t,
+        run: () => {
+          const pool = this.pools[s] as number[];
+          let lead = this.pickFromPool(s, t, false);
+          const stale = pool.length > 0 ? (pool[this.rng.int(pool.length)] as number) : -1;
+          if (stale >= 0 && this.leads.carrierBlocked[stale] === 1 && !this.subscribedAt(stale, t) && this.rng.chance(0.3)) lead = stale;
+          if (lead < 0) return;
+          const body = checkInBody(studio, this.leads.first(lead), staffName(this.rng.int(6)), className(studio, this.rng.int(5)));
+          this.outbound(s, lead, t, Kind.Conversation, '', '', body);
+        },
+      };
+    });
   }
 
   /** Opt-outs with no keyword: the web preference page and the front desk. */
-  private quietOptOuts(studio: Studio, day: number): void {
+  private quietOptOuts(studio: Studio, day: number): Job[] {
     const s = studio.index;
     const count = this.rng.poisson((this.pools[s] as number[]).length * QUIET_OPT_OUT_RATE);
-    for (let k = 0; k < count; k++) {
+    return Array.from({ length: count }, () => {
       const t = this.localTime(s, day, 8 * HOUR + this.rng.int(13 * HOUR));
-      const lead = this.pickFromPool(s, t, false);
-      if (lead < 0 || !this.freeToOptOut(lead, t) || this.lastSend(lead) > t) continue;
-      this.optOutRow(s, lead, t, this.rng.chance(0.6) ? 'web' : 'staff');
-      this.leads.optOutAt[lead] = t;
-    }
+      return {
+        t,
+        run: () => {
+          const lead = this.pickFromPool(s, t, false);
+          if (lead < 0 || !this.freeToOptOut(lead, t) || this.lastSend(lead) > t) return;
+          this.optOutRow(s, lead, t, this.rng.chance(0.6) ? 'web' : 'staff');
+          this.leads.optOutAt[lead] = t;
+        },
+      };
+    });
   }
 
   /**
