@@ -37,6 +37,7 @@ describe('golden: shared/examples/edge-cases', () => {
       report.compliance.filter((c) => c.check in expected.compliance).map((c) => [c.check, { messages: c.messages, leads: c.leads }]),
     );
     expect(compliance).toEqual(expected.compliance);
+    expect(report.compliance.find((c) => c.check === 'unprocessed_opt_out_request')).toMatchObject({ messages: 1, leads: 1 });
     const onDisk = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
     expect(onDisk).toEqual(JSON.parse(JSON.stringify(report)));
   });

@@ -37,7 +37,7 @@ export function className(studio: Studio, i: number): string {
   return list[i % list.length] as string;
 }
 
-export function clockLabel(secOfDay: number): string {
+function clockLabel(secOfDay: number): string {
   const h = Math.floor(secOfDay / 3600);
   const m = Math.floor((secOfDay % 3600) / 60);
   const h12 = h % 12 === 0 ? 12 : h % 12;

@@ -7,10 +7,10 @@ import type { Studio } from './studios.ts';
 import { DAY, HOUR, MINUTE, isoUtc, type Zone } from './time.ts';
 
 /** Lead sources as the CRM names them, indexed by the numbers stored in LeadTable.source. */
-export const SOURCES = ['web_form', 'walk_in', 'referral', 'facebook_lead_ad', 'classpass', 'list_import', 'staff_entry'] as const;
+const SOURCES = ['web_form', 'walk_in', 'referral', 'facebook_lead_ad', 'classpass', 'list_import', 'staff_entry'] as const;
 export const Source = { WebForm: 0, WalkIn: 1, Referral: 2, LeadAd: 3, ClassPass: 4, ListImport: 5, StaffEntry: 6 } as const;
 
-export const METHODS = ['', 'web_form', 'paper_waiver', 'staff_entry', 'lead_ad_form', 'import', 'keyword'] as const;
+const METHODS = ['', 'web_form', 'paper_waiver', 'staff_entry', 'lead_ad_form', 'import', 'keyword'] as const;
 export const Method = { None: 0, WebForm: 1, PaperWaiver: 2, StaffEntry: 3, LeadAd: 4, Import: 5, Keyword: 6 } as const;
 
 /**
@@ -298,7 +298,7 @@ function sourceLabel(t: LeadTable, i: number): string {
   return (t.local[i] as number) % 37 === 5 && source !== 'list_import' ? source.replace(/(^|_)([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase()) : source;
 }
 
-export function leadRow(t: LeadTable, i: number, studio: Studio): string {
+function leadRow(t: LeadTable, i: number, studio: Studio): string {
   return [
     t.id(i, studio.id),
     studio.id,
@@ -316,7 +316,7 @@ export function leadRow(t: LeadTable, i: number, studio: Studio): string {
  * The planted bad lead rows (SPEC section 1, "Bad input"): an invalid phone and an unparseable
  * created_at. They take the next free numbers of the first studio, so no real lead shares them.
  */
-export function badLeadRows(t: LeadTable, studio: Studio): string[] {
+function badLeadRows(t: LeadTable, studio: Studio): string[] {
   const next = (t.studioEnd[studio.index] as number) - (t.studioStart[studio.index] as number);
   const id = (k: number): string => `${studio.id}-${String(next + k).padStart(5, '0')}`;
   return [

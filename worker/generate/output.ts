@@ -6,8 +6,8 @@ import { TextSink, csvField, csvFieldCached } from './sink.ts';
 import type { Studio } from './studios.ts';
 import { DAY, civil, isoDate, isoMonth, isoUtc } from './time.ts';
 
-export const MESSAGES_HEADER = 'message_id,studio_id,lead_id,phone,direction,sent_at,status,error_code,campaign_id,campaign_type,body';
-export const STUDIOS_HEADER = 'studio_id,number,name,timezone';
+const MESSAGES_HEADER = 'message_id,studio_id,lead_id,phone,direction,sent_at,status,error_code,campaign_id,campaign_type,body';
+const STUDIOS_HEADER = 'studio_id,number,name,timezone';
 
 /** The planted bad rows, what the loader must do with each, and why (data/README.md lists them). */
 export const PLANTED_MESSAGE_ROWS = [
@@ -127,7 +127,7 @@ export class ExportWriter implements BucketSink {
 
   /**
    * The rows of PLANTED_MESSAGE_ROWS, in that order, after the day's messages. They copy the
-   * day's last delivered campaign messages to leads who stay subscribed for another day, so
+   * day's last delivered campaign messages of the first studio to leads who stay subscribed for another day, so
    * the two valid extra texts are not sends after an opt-out. False when the day has no two
    * such messages (the next day is tried).
    */
@@ -136,7 +136,7 @@ export class ExportWriter implements BucketSink {
     for (let n = order.length - 1; n >= 0 && fit.length < 2; n--) {
       const k = order[n] as number;
       const out = this.leads.optOutAt[batch.lead[k] as number] as number;
-      const delivered = batch.status[k] === Status.Delivered && batch.campaign[k] !== '';
+      const delivered = batch.status[k] === Status.Delivered && batch.campaign[k] !== '' && batch.studio[k] === 0;
       if (delivered && ((batch.flags[k] as number) & INBOUND) === 0 && !(out <= (batch.t[k] as number) + DAY)) {
         fit.push({ ...this.parse(batch, k), id: ids[k] as string });
       }

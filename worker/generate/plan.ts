@@ -37,7 +37,7 @@ export function makeCalendar(startYear: number, startMonth: number, months: numb
 }
 
 /** Day of the review month -> day number. */
-export function reviewDay(cal: Calendar, dayOfMonth: number): number {
+function reviewDay(cal: Calendar, dayOfMonth: number): number {
   return cal.review.firstDay + dayOfMonth - 1;
 }
 
@@ -87,14 +87,14 @@ export interface Plan {
 }
 
 /** New leads a day, as a share of the starting list. */
-export const NEW_LEAD_RATE = 0.0045;
+const NEW_LEAD_RATE = 0.0045;
 const NEW_LEADS_BY_WEEKDAY = [0.6, 1.25, 1.15, 1.1, 1.05, 1.0, 0.85] as const;
 /** Messages one lead of the starting list brings over a week, everything included (calibrated). */
 const MESSAGES_PER_BASE_LEAD_WEEK = 1.34;
 /** Net daily growth of the list, as a share of its start: new leads minus opt-outs and hygiene. */
 const NET_GROWTH = 0.0029;
 /** The win-back blast needs >= 500 reached recipients to count as a blast (SPEC section 3). */
-export const MIN_OLD_LIST = 650;
+const MIN_OLD_LIST = 650;
 /** The old list of the win-back studio and the bought list, as shares of the studio's start list. */
 const OLD_LIST_SHARE = 0.9;
 const IMPORT_SHARE = 0.35;

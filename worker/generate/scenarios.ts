@@ -176,7 +176,7 @@ export class Scenarios implements DayHook {
     const campaign = `${studio.id}-partner-promo-${isoDate(day)}`;
     const tally = this.tally('irrelevant_content', campaign);
     const body = partnerPromoBody();
-    sim.sendCampaign(studio.index, sim.listAt(studio.index, start), start, 20 * MINUTE, Kind.Campaign, campaign, body, { boost: 5, tally });
+    sim.sendCampaign(studio.index, sim.listAt(studio.index, start), start, 20 * MINUTE, Kind.Campaign, campaign, body, { boost: 8, tally });
   }
 
   /**

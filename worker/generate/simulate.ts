@@ -90,7 +90,8 @@ export class Simulation {
   /** Local midnight of the first day and of the day after the last, per studio. */
   private readonly startUtc: number[];
   private readonly endUtc: number[];
-  readonly epoch: number;
+  /** Zero of the send-time ring in LeadTable.sends (a day before the run). */
+  private readonly epoch: number;
   /** Leads who asked to stop in free text and were ignored: lead -> time of the request. */
   readonly requesters = new Map<number, number>();
   /** Deactivated numbers the studio never processed, now someone else's: lead -> deactivation. */
@@ -285,7 +286,7 @@ export class Simulation {
       }
     }
     if (!reached) return false;
-    if (kind !== Kind.Confirmation && (this.requestTimes.get(lead) ?? Infinity) < t && this.subscribedAt(lead, t) && Number.isNaN(this.leads.optOutAt[lead] as number)) this.sendsAfterRequest++;
+    if (kind !== Kind.Confirmation && (this.requestTimes.get(lead) ?? Infinity) < t && this.subscribedAt(lead, t)) this.sendsAfterRequest++;
     this.recordSend(lead, t);
     this.react(s, lead, t, kind, opts);
     return true;
@@ -339,14 +340,14 @@ export class Simulation {
   }
 
   private react(s: number, lead: number, t: number, kind: Kind, opts: SendOptions): void {
-    // Days are generated campaign by campaign, not in time order: a lead already texted later
-    // than t does not react, or an opt-out could land before a send already made.
+    // Jobs overlap and replies are decided when a text goes out: a lead already texted later
+    // than t does not react, or the opt-out could land before a send already made.
     if (kind === Kind.Confirmation || !this.freeToOptOut(lead, t) || this.lastSend(lead) > t) return;
     const { rng } = this;
     const requested = this.requesters.get(lead);
     if (requested !== undefined) {
       // They asked to stop and are still being texted: within a day they wait, then some snap.
-      if (t - requested > DAY && rng.chance(opts.requesterP ?? 0.1)) {
+      if (t - requested > DAY && rng.chance(opts.requesterP ?? 0.05)) {
         this.keywordOptOut(s, lead, t + this.replyDelay(), opts.tally, true);
         this.requesters.delete(lead);
       }

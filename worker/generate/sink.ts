@@ -4,7 +4,8 @@ import path from 'node:path';
 
 /** Quotes a CSV field when it holds a comma, a quote or a line break (RFC 4180). */
 export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  if (!/[",\r\n]/.test(value)) return value;
+  return `"${value.includes('"') ? value.replace(/"/g, '""') : value}"`;
 }
 
 /** csvField that remembers its last answer: consecutive rows of a campaign share their body. */
@@ -41,7 +42,8 @@ export class TextSink {
     readonly file: string,
     header: string | null,
   ) {
-    this.stream = createWriteStream(path.join(dir, file));
+    // Room for a few chunks in flight, so generating goes on while the disk writes.
+    this.stream = createWriteStream(path.join(dir, file), { highWaterMark: 4 * CHUNK });
     this.stream.on('error', (e: Error) => {
       this.failure = e;
     });

@@ -155,7 +155,7 @@ function observed(day: number): number {
 }
 
 /** US federal holidays (observed dates) of a year. */
-export function federalHolidays(year: number): number[] {
+function federalHolidays(year: number): number[] {
   return [
     observed(dayOf(year, 1, 1)),
     nthWeekday(year, 1, 1, 3),

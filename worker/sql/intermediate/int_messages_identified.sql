@@ -39,7 +39,7 @@ identified as (
         and offsets.bucket = time_bucket(interval 15 minutes, messages.sent_at)
 ),
 
-final as (
+keyworded as (
     select
         *,
         cast(sent_at_local as date) as local_date,
@@ -48,6 +48,15 @@ final as (
             upper(regexp_replace(regexp_replace(coalesce(body, ''), '\s+', ' ', 'g'), '^[\s[:punct:]]+|[\s[:punct:]]+$', '', 'g'))
         end as keyword,
     from identified
+),
+
+final as (
+    select
+        *,
+        coalesce(keyword in ('STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT', 'OPT OUT', 'STOP ALL'), false)
+            as is_opt_out_keyword,
+        coalesce(keyword in ('START', 'UNSTOP', 'YES'), false) as is_re_opt_in_keyword,
+    from keyworded
 )
 
 select * from final

@@ -40,14 +40,14 @@ events as (
     -- an inbound keyword
     select studio_id, lead_key, sent_at, 'opt_out', 'keyword', 'keyword', message_id
     from messages
-    where keyword in ('STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT', 'OPT OUT', 'STOP ALL')
+    where is_opt_out_keyword
 
     union all
 
     -- a re-opt-in: START, UNSTOP or YES, or the lead's consent
     select studio_id, lead_key, sent_at, 're_opt_in', 'keyword', null, message_id
     from messages
-    where keyword in ('START', 'UNSTOP', 'YES')
+    where is_re_opt_in_keyword
 
     union all
 

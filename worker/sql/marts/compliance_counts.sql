@@ -11,6 +11,10 @@ long as (
     select studio_id, lead_key, 'sent_after_opt_out' as "check", business_days_after_opt_out > 10 as is_late
     from checks where is_sent_after_opt_out
     union all
+    select studio_id, lead_key, 'unprocessed_opt_out_request', null
+    from int_opt_out_requests
+    where not is_processed and local_date between $period_start::date and $period_end::date
+    union all
     select studio_id, lead_key, 'sent_to_deactivated', null from checks where is_sent_to_deactivated
     union all
     select studio_id, lead_key, 'sent_without_consent', null from checks where is_sent_without_consent

@@ -1,0 +1,48 @@
+-- one row per inbound message that asks to stop in free text without being a keyword, with
+-- whether an opt-out event for the lead followed within 24 hours (the rules: analysis/freetext.ts)
+with
+
+messages as (
+    select * from int_messages_identified
+    where direction = 'inbound' and body is not null and not is_opt_out_keyword and not is_re_opt_in_keyword
+),
+
+opt_out_events as (
+    select studio_id, lead_key, event_at from int_opt_out_events where kind = 'opt_out'
+),
+
+normalised as (
+    select
+        message_id,
+        studio_id,
+        lead_key,
+        sent_at,
+        local_date,
+        trim(regexp_replace(regexp_replace(lower(strip_accents(body)), '[‘’ʼ`]', '''', 'g'), '\s+', ' ', 'g')) as reply,
+    from messages
+),
+
+requests as (
+    select *
+    from normalised
+    where not regexp_matches(reply, $negated)
+        and (regexp_matches(reply, $strong) or (regexp_matches(reply, $weak) and not regexp_matches(reply, $look_alike)))
+),
+
+final as (
+    select
+        requests.message_id,
+        requests.studio_id,
+        requests.lead_key,
+        requests.sent_at,
+        requests.local_date,
+        exists (
+            select 1 from opt_out_events as e
+            where e.studio_id = requests.studio_id
+                and e.lead_key = requests.lead_key
+                and e.event_at between requests.sent_at and requests.sent_at + interval 24 hours
+        ) as is_processed,
+    from requests
+)
+
+select * from final
