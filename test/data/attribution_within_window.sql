@@ -6,4 +6,4 @@ where not m.is_reached
    or m.studio_id <> o.studio_id
    or m.lead_key <> o.lead_key
    or m.sent_at > o.opted_out_at
-   or o.opted_out_at - m.sent_at > to_hours($attribution_hours::bigint)
+   or epoch_us(o.opted_out_at) - epoch_us(m.sent_at) > $attribution_hours::double * 3600e6

@@ -98,12 +98,14 @@ export class Simulation {
   readonly reassigned = new Map<number, number>();
   /** Carrier deactivation files: file day -> phone numbers. */
   readonly deactivationFiles = new Map<number, number[]>();
-  /** Messages to reassigned numbers after their deactivation. */
+  /** Messages to reassigned numbers after their deactivation, in the review month. */
   readonly reassignedTally = newTally();
   /** When each ignored free-text request came in (kept after the lead's later STOP). */
   readonly requestTimes = new Map<number, number>();
-  /** Reached texts to a lead after an ignored request to stop, before any opt-out. */
+  /** Reached texts to a lead after an ignored request to stop, before any opt-out, in the review month. */
   sendsAfterRequest = 0;
+  /** Local midnight after the review month, per studio: the scenario counts stop there. */
+  private readonly reviewEndUtc: number[];
   private hook: DayHook = { jobs: () => [] };
   /** Per-studio texts made once: automations render the first name when written. */
   private readonly texts: StudioTexts[];
@@ -121,6 +123,7 @@ export class Simulation {
     this.cursor = studios.map((s) => leads.studioStart[s.index] as number);
     this.startUtc = zones.map((z) => z.toUtc(cal.firstDay, 0));
     this.endUtc = zones.map((z) => z.toUtc(cal.lastDay + 1, 0));
+    this.reviewEndUtc = zones.map((z) => z.toUtc(cal.review.lastDay + 1, 0));
     this.epoch = Math.min(...this.startUtc) - DAY;
     this.texts = studios.map((studio) => ({
       welcome: (lead: number) => welcomeBody(studio, leads.first(lead)),
@@ -278,7 +281,8 @@ export class Simulation {
         opts.tally.leads.add(lead);
       }
     }
-    if ((this.reassigned.get(lead) ?? Infinity) <= t) {
+    const inReview = t < (this.reviewEndUtc[s] as number);
+    if ((this.reassigned.get(lead) ?? Infinity) <= t && inReview) {
       this.reassignedTally.messages++;
       if (reached) {
         this.reassignedTally.reached++;
@@ -286,7 +290,7 @@ export class Simulation {
       }
     }
     if (!reached) return false;
-    if (kind !== Kind.Confirmation && (this.requestTimes.get(lead) ?? Infinity) < t && this.subscribedAt(lead, t)) this.sendsAfterRequest++;
+    if (inReview && kind !== Kind.Confirmation && (this.requestTimes.get(lead) ?? Infinity) < t && this.subscribedAt(lead, t)) this.sendsAfterRequest++;
     this.recordSend(lead, t);
     this.react(s, lead, t, kind, opts);
     return true;

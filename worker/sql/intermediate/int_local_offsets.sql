@@ -1,4 +1,4 @@
--- one row per (time zone, 15-minute UTC bucket) in which a message or opt-out of a studio in
+-- one row per (time zone, 15-minute UTC bucket: epoch microseconds / 900e6) in which a message or opt-out of a studio in
 -- that zone falls, with the zone's UTC offset then. Converting each row with timezone(zone, t)
 -- and a zone that varies by row costs ten times a join on this small table; offsets change on
 -- quarter hours, so they are constant within a bucket.
@@ -15,7 +15,7 @@ instants as (
 ),
 
 buckets as (
-    select distinct studios.timezone, time_bucket(interval 15 minutes, instants.at) as bucket
+    select distinct studios.timezone, floor(epoch_us(instants.at) / 900000000)::bigint as bucket
     from instants
     join studios using (studio_id)
 ),
@@ -24,7 +24,8 @@ final as (
     select
         timezone,
         bucket,
-        timezone(timezone, bucket) - timezone('UTC', bucket) as utc_offset,
+        -- local wall time minus UTC, in microseconds
+        epoch_us(timezone(timezone, to_timestamp(bucket * 900))) - bucket * 900000000 as utc_offset_us,
     from buckets
 )
 

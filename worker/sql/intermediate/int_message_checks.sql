@@ -79,7 +79,7 @@ sent_after as (
             and row_number() over (
                 partition by studio_id, lead_key, opted_out_at order by sent_at, message_id
             ) = 1
-            and sent_at - opted_out_at <= interval 5 minutes as is_confirmation,
+            and epoch_us(sent_at) - epoch_us(opted_out_at) <= 300e6 as is_confirmation,
         opt_out_date,
         local_date,
     from after_opt_out_flagged

@@ -36,10 +36,11 @@ with_frequency as (
     select
         reached.*,
         -- reached messages from the studio to the lead in (t - 7 days, t], this one included
+        -- (7 days less one microsecond before, on epoch microseconds)
         count(*) over (
             partition by studio_id, lead_key
-            order by sent_at
-            range between (interval 7 days - interval 1 microsecond) preceding and current row
+            order by epoch_us(sent_at)
+            range between 604799999999 preceding and current row
         ) as frequency_7d_count,
     from reached
 ),
@@ -75,13 +76,14 @@ joined as (
 measured as (
     select
         *,
-        floor(epoch(sent_at - created_at) / 86400)::bigint as lead_age_days,
-        floor(epoch(sent_at - greatest(
+        -- whole days of 86,400 s, on epoch microseconds (timestamptz differences are calendar math)
+        floor((epoch_us(sent_at) - epoch_us(created_at)) / 86400e6)::bigint as lead_age_days,
+        floor((epoch_us(sent_at) - epoch_us(greatest(
             case when created_at <= sent_at then created_at end,
             case when consent_at <= sent_at then consent_at end,
             case when last_engaged_at <= sent_at then last_engaged_at end,
             last_inbound_at
-        )) / 86400)::bigint as engagement_days,
+        ))) / 86400e6)::bigint as engagement_days,
     from joined
 ),
 

@@ -27,7 +27,7 @@ identified as (
             else 'phone:' || messages.phone
         end as lead_key,
         messages.direction = 'outbound' and messages.status in ('sent', 'delivered') as is_reached,
-        timezone('UTC', messages.sent_at) + offsets.utc_offset as sent_at_local,
+        make_timestamp(epoch_us(messages.sent_at) + offsets.utc_offset_us) as sent_at_local,
     from messages
     left join leads_by_phone
         on leads_by_phone.studio_id = messages.studio_id
@@ -36,7 +36,7 @@ identified as (
     left join studios on studios.studio_id = messages.studio_id
     left join offsets
         on offsets.timezone = studios.timezone
-        and offsets.bucket = time_bucket(interval 15 minutes, messages.sent_at)
+        and offsets.bucket = floor(epoch_us(messages.sent_at) / 900000000)::bigint
 ),
 
 keyworded as (

@@ -40,7 +40,7 @@ final as (
             select 1 from opt_out_events as e
             where e.studio_id = requests.studio_id
                 and e.lead_key = requests.lead_key
-                and e.event_at between requests.sent_at and requests.sent_at + interval 24 hours
+                and epoch_us(e.event_at) between epoch_us(requests.sent_at) and epoch_us(requests.sent_at) + 86400e6
         ) as is_processed,
     from requests
 )

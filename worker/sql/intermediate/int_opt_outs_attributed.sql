@@ -38,17 +38,18 @@ final as (
         studio_id,
         lead_key,
         event_at as opted_out_at,
-        cast(timezone('UTC', event_at) + offsets.utc_offset as date) as local_date,
+        cast(make_timestamp(epoch_us(event_at) + offsets.utc_offset_us) as date) as local_date,
         source,
         method,
         -- within the window, its end included
-        case when event_at - candidate_sent_at <= to_hours($attribution_hours::bigint)
+        -- (arithmetic on epoch microseconds: timestamptz minus timestamptz is calendar math)
+        case when epoch_us(event_at) - epoch_us(candidate_sent_at) <= $attribution_hours::double * 3600e6
             then candidate_message_id end as message_id,
     from latest_before
     left join studios using (studio_id)
     left join offsets
         on offsets.timezone = studios.timezone
-        and offsets.bucket = time_bucket(interval 15 minutes, latest_before.event_at)
+        and offsets.bucket = floor(epoch_us(latest_before.event_at) / 900000000)::bigint
 )
 
 select * from final
