@@ -3,6 +3,7 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { UsageError } from '../worker/errors.ts';
 import { generate, type GenerateSummary } from '../worker/generate/index.ts';
 import { LOOK_ALIKES, STOP_REQUESTS } from '../worker/generate/content.ts';
 import { Zone, businessDaysBetween, dayOf, isoUtc } from '../worker/generate/time.ts';
@@ -443,12 +444,14 @@ describe('generate: the sample export', () => {
 describe('generate: options', () => {
   it('refuses invalid options with one clear line', async () => {
     const out = await mkdtemp(path.join(tmpdir(), 'optout-generate-bad-'));
-    await expect(generate({ out, studios: 0 })).rejects.toThrow(/^generate: studios must be a whole number from 1 to \d+, got 0$/);
-    await expect(generate({ out, months: 0 })).rejects.toThrow(/months must be a whole number/);
-    await expect(generate({ out, messages: 10 })).rejects.toThrow(/messages must be a whole number from 2000/);
-    await expect(generate({ out, start: '2026-13' })).rejects.toThrow(/start must be a month written YYYY-MM/);
-    await expect(generate({ out: '' })).rejects.toThrow(/out .* is required/);
-    await expect(generate({ out, seed: 1.5 })).rejects.toThrow(/seed must be a whole number/);
+    await expect(generate({ out, studios: 0 })).rejects.toThrow(/^--studios: must be a whole number from 1 to \d+, got 0$/);
+    await expect(generate({ out, months: 0 })).rejects.toThrow(/^--months: must be a whole number/);
+    await expect(generate({ out, messages: 10 })).rejects.toThrow(/^--messages: must be a whole number from 2000/);
+    await expect(generate({ out, start: '2026-13' })).rejects.toThrow(/^--start: must be a month written YYYY-MM/);
+    await expect(generate({ out: '' })).rejects.toThrow(/^--out: .* required$/);
+    await expect(generate({ out, seed: 1.5 })).rejects.toThrow(/^--seed: must be a whole number/);
+    // A usage error, so the CLI exits with 2 and no "internal error".
+    await expect(generate({ out, studios: 0 })).rejects.toBeInstanceOf(UsageError);
   });
 });
 

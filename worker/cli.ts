@@ -65,7 +65,7 @@ See data/README.md.
   --out DIR        where to write the export (required)
   --studios N      number of studios (default 3)
   --months N       months of traffic (default 6)
-  --messages N     approximate number of messages (default 60000)
+  --messages N     approximate number of messages (default 40000: the bundled sample)
   --seed S         random seed (default 1)
   --start YYYY-MM  first month (default 2026-04)
   --debug          show stack traces`,

@@ -178,7 +178,7 @@ export const LOOK_ALIKES: readonly string[] = [
 
 export const LOOK_ALIKE_ANSWER = (studio: Studio): string => `${studio.name}: All set, thanks for letting us know!`;
 
-/** What the new owner of a recycled number says. */
-export const WRONG_NUMBER: readonly string[] = ['wrong number', 'who is this?', 'I never signed up for this'];
+/** What the new owner of a recycled number says (nothing a stop-request detector should take for one). */
+export const WRONG_NUMBER: readonly string[] = ['who is this?', 'New phone, who is this?'];
 
 export const CONSENT_KEYWORD = 'JOIN';

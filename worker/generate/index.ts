@@ -1,5 +1,6 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { UsageError } from '../errors.ts';
 import { LEADS_HEADER, buildLeads, writeLeads } from './leads.ts';
 import {
   ExportWriter,
@@ -53,13 +54,13 @@ export interface GenerateSummary {
   reviewMonth: string;
 }
 
-export const GENERATE_DEFAULTS = { studios: 3, months: 6, messages: 60_000, seed: 1, start: '2026-04' } as const;
+export const GENERATE_DEFAULTS = { studios: 3, months: 6, messages: 40_000, seed: 1, start: '2026-04' } as const;
 
 const LIMITS = { months: [1, 36], messages: [2_000, 50_000_000] } as const;
 
 function wholeNumber(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
   const n = value ?? fallback;
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`generate: ${name} must be a whole number from ${min} to ${max}, got ${String(value)}`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name}: must be a whole number from ${min} to ${max}, got ${String(value)}`);
   return n;
 }
 
@@ -74,12 +75,12 @@ interface Settings {
 }
 
 function settings(options: GenerateOptions): Settings {
-  if (typeof options.out !== 'string' || options.out.trim() === '') throw new Error('generate: out (the folder to write to) is required');
+  if (typeof options.out !== 'string' || options.out.trim() === '') throw new UsageError('--out: the folder to write the sample export to is required');
   const start = options.start ?? GENERATE_DEFAULTS.start;
   const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(start);
-  if (!m) throw new Error(`generate: start must be a month written YYYY-MM, got "${start}"`);
+  if (!m) throw new UsageError(`--start: must be a month written YYYY-MM, got "${start}"`);
   const seed = options.seed ?? GENERATE_DEFAULTS.seed;
-  if (!Number.isSafeInteger(seed)) throw new Error(`generate: seed must be a whole number, got ${String(options.seed)}`);
+  if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed: must be a whole number, got ${String(options.seed)}`);
   return {
     out: options.out,
     studios: wholeNumber('studios', options.studios, GENERATE_DEFAULTS.studios, 1, MAX_STUDIOS),

@@ -1,3 +1,5 @@
+import { UsageError } from '../errors.ts';
+
 /**
  * Fictional phone numbers: real US area codes with the 555 exchange (NXX-555-XXXX), which
  * libphonenumber accepts as valid US numbers. A number is kept as one integer,
@@ -81,8 +83,8 @@ export class PhoneAllocator {
   constructor(areaCodes: readonly number[], leads: number, offset: number, studioId: string) {
     const needed = Math.max(Math.min(areaCodes.length, 3), Math.ceil((leads * 1.25) / LINES_PER_CODE));
     if (needed > areaCodes.length) {
-      throw new Error(
-        `too many leads for studio ${studioId}: ${leads} leads need ${needed} area codes of 555 numbers, it has ${areaCodes.length}; use fewer messages or more studios`,
+      throw new UsageError(
+        `--messages: studio ${studioId} would have ${leads} leads, more than its ${areaCodes.length} area codes of 555 numbers hold; use fewer messages or more studios`,
       );
     }
     this.codes = areaCodes.slice(0, needed);

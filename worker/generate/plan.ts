@@ -50,13 +50,13 @@ export interface ScenarioPlan {
   /** Free-text stop requests after a schedule campaign (day 2), ignored; a follow-up campaign (day 11) gets the angry STOPs. */
   optOutHandling: { studio: number; requestDay: number; followUpDay: number };
   /** A bought list imported on day 8, texted on day 9. */
-  unverifiedConsent: { studio: number; importDay: number; campaignDay: number; leads: number };
+  unverifiedConsent: { studio: number; importDay: number; campaignDay: number };
   /** A daily challenge, days 14-19, on top of the weekly blast. */
   excessiveFrequency: { studio: number; firstDay: number; lastDay: number };
   /** A re-engagement batch on day 16 that includes leads who opted out before. */
   sendsAfterOptOut: { studio: number; day: number };
   /** A win-back blast on day 23 to leads untouched for over 18 months. */
-  oldListBlast: { studio: number; day: number; leads: number };
+  oldListBlast: { studio: number; day: number };
   /** A flash sale on day 24 sent 22:30-23:30 local. */
   poorTiming: { studio: number; day: number };
   /** A partner's car-wash promotion on day 28, not naming the studio. */
@@ -103,9 +103,10 @@ const MIN_IMPORT = 100;
 
 /**
  * The starting list (all studios) that makes about `messages` messages: ordinary traffic per
- * lead of the list, plus what the scenarios add in the review month (each sends to its studio's
- * whole list: the import 1 campaign and the flash sale 1, the partner promo 1, the schedule,
- * open house and six challenge days 8), plus the old list, which has a fixed floor.
+ * lead of the list, plus the scenarios' sends in the review month, counted in whole lists of
+ * their studio (the bought list's campaign and the flash sale: about 2; the partner promo: 1;
+ * the schedule, the open house and six challenge days: 8), plus the old list, which has a
+ * fixed floor.
  */
 function startingList(messages: number, studios: readonly Studio[], scenarios: ScenarioPlan, cal: Calendar): number {
   const days = cal.lastDay - cal.firstDay + 1;
@@ -126,10 +127,10 @@ export function makePlan(studios: readonly Studio[], calendar: Calendar, message
   const day = (d: number): number => reviewDay(calendar, d);
   const scenarios: ScenarioPlan = {
     optOutHandling: { studio: slot(2), requestDay: day(2), followUpDay: day(11) },
-    unverifiedConsent: { studio: slot(0), importDay: day(8), campaignDay: day(9), leads: 0 },
+    unverifiedConsent: { studio: slot(0), importDay: day(8), campaignDay: day(9) },
     excessiveFrequency: { studio: slot(2), firstDay: day(14), lastDay: day(19) },
     sendsAfterOptOut: { studio: slot(0), day: day(16) },
-    oldListBlast: { studio: slot(1), day: day(23), leads: 0 },
+    oldListBlast: { studio: slot(1), day: day(23) },
     poorTiming: { studio: slot(0), day: day(24) },
     irrelevantContent: { studio: slot(1), day: day(28) },
     deactivated: { studio: slot(1), fileDay: day(4) },
@@ -154,8 +155,6 @@ export function makePlan(studios: readonly Studio[], calendar: Calendar, message
     }
     return { base, members, recent, dormant, imported, newPerDay, total: members + recent + dormant + imported + fresh };
   });
-  scenarios.unverifiedConsent.leads = (sizes[scenarios.unverifiedConsent.studio] as StudioSize).imported;
-  scenarios.oldListBlast.leads = (sizes[scenarios.oldListBlast.studio] as StudioSize).dormant;
 
   return { calendar, scenarios, sizes, deactivationDays: deactivationDays(calendar, scenarios) };
 }

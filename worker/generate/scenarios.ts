@@ -43,6 +43,7 @@ export class Scenarios implements DayHook {
   private readonly details = new Map<string, Record<string, number>>();
   /** The leads who get the daily challenge: the list on its first day. */
   private challengers: number[] = [];
+
   constructor(private readonly sim: Simulation) {}
 
   jobs(studio: Studio, day: number): Job[] {
@@ -68,7 +69,7 @@ export class Scenarios implements DayHook {
     return jobs;
   }
 
-  private tally(name: string, campaign?: string): Tally {
+  private tally(name: string, campaign: string): Tally {
     let t = this.tallies.get(name);
     if (!t) {
       t = newTally();
@@ -76,7 +77,7 @@ export class Scenarios implements DayHook {
       this.campaigns.set(name, []);
       this.details.set(name, {});
     }
-    if (campaign !== undefined) (this.campaigns.get(name) as string[]).push(campaign);
+    (this.campaigns.get(name) as string[]).push(campaign);
     return t;
   }
 
@@ -130,6 +131,7 @@ export class Scenarios implements DayHook {
     const zone = sim.zones[s] as Zone;
     const recipients: number[] = [];
     for (let i = L.studioStart[s] as number; i < (L.studioEnd[s] as number); i++) {
+      // Opted out now, number not deactivated, nothing in flight (such as a coming re-opt-in).
       if (!sim.subscribedAt(i, start) && !((L.stopAt[i] as number) <= start) && sim.lastSend(i) < start) recipients.push(i);
     }
     const campaign = `${studio.id}-reengage-${isoDate(day)}`;
@@ -206,9 +208,9 @@ export class Scenarios implements DayHook {
         continue;
       }
       sim.inbound(s, lead, at, sim.rng.pick(STOP_REQUESTS), true);
-      this.sim.requestTimes.set(lead, at);
+      sim.requestTimes.set(lead, at);
     }
-    this.detail('opt_out_handling', 'ignored_requests', this.sim.requestTimes.size);
+    this.detail('opt_out_handling', 'ignored_requests', sim.requestTimes.size);
   }
 
   /** The follow-up campaign: most who asked to stop nine days ago now send STOP. */
@@ -217,7 +219,7 @@ export class Scenarios implements DayHook {
     const campaign = `${studio.id}-open-house-${isoDate(day)}`;
     const tally = this.tally('opt_out_handling', campaign);
     const before = tally.optOuts;
-    const still = [...sim.requesters.keys()].length;
+    const still = sim.requesters.size;
     const body = openHouseBody(studio);
     sim.sendCampaign(studio.index, sim.listAt(studio.index, start), start, 20 * MINUTE, Kind.Campaign, campaign, body, { requesterP: 0.8, tally });
     this.detail('opt_out_handling', 'requesters_still_subscribed_at_follow_up', still);
@@ -257,9 +259,10 @@ export class Scenarios implements DayHook {
       ['opt_out_handling', P.optOutHandling.studio, [isoDate(P.optOutHandling.requestDay), isoDate(P.optOutHandling.followUpDay)]],
       ['sent_after_opt_out', P.sendsAfterOptOut.studio, [isoDate(P.sendsAfterOptOut.day)]],
     ];
-    this.detail('opt_out_handling', 'reached_sends_after_request', sim.sendsAfterRequest);
     const out = entries.map(([name, s, dates]): PlantedScenario => {
       const t = this.tallies.get(name) ?? newTally();
+      const details = { ...this.details.get(name) };
+      if (name === 'opt_out_handling') details.reached_sends_after_request = sim.sendsAfterRequest;
       return {
         name,
         studio: id(s),
@@ -269,7 +272,7 @@ export class Scenarios implements DayHook {
         reached: t.reached,
         recipients: t.leads.size,
         optOuts: t.optOuts,
-        details: this.details.get(name) ?? {},
+        details,
       };
     });
     const r = sim.reassignedTally;

@@ -46,7 +46,7 @@ const FREQUENCY_RATE = [1, 1, 1.2, 1.6, 2.6, 3.4, 4.2, 5.5] as const;
 /** Share of opt-outs that come as a free-text request (staff process them) rather than a keyword. */
 const FREE_TEXT_SHARE = 0.07;
 const LOOK_ALIKE_RATE = 0.0004;
-const RESUBSCRIBE_RATE = 0.03;
+const RESUBSCRIBE_RATE = 0.05;
 /** Carrier errors of ordinary failures: unreachable, unknown number, filtered, landline. */
 const ERROR_MIX = [30003, 30003, 30003, 30005, 30005, 30007, 30007, 30007, 30006] as const;
 /** Background web-form and front-desk opt-outs a day, per lead on the list. */

@@ -52,7 +52,7 @@ export interface Studio {
 
 const BLAST_WEEKDAYS = [1, 2, 4, 3, 5] as const;
 const BLAST_STARTS = [10 * 3600, 12 * 3600, 17.5 * 3600, 9.5 * 3600, 16 * 3600] as const;
-const WEIGHTS = [1.2, 1.0, 0.85, 1.1, 0.9, 1.0, 0.8] as const;
+const WEIGHTS = [1.0, 1.0, 0.85, 1.1, 0.9, 1.0, 0.8] as const;
 
 export function makeStudios(count: number): Studio[] {
   const studios: Studio[] = [];

@@ -45,24 +45,22 @@ export function addMonths(year: number, month: number, n: number): { year: numbe
   return { year: Math.floor(k / 12), month: (k % 12) + 1 };
 }
 
-let isoDay = Number.NaN;
+let isoMinute = Number.NaN;
 let isoPrefix = '';
 
 /**
- * `2026-09-08T14:03:12Z` for whole epoch seconds. Called for every row, so the date part is
- * cached: rows come out in time order and share it.
+ * `2026-09-08T14:03:12Z` for whole epoch seconds. Called for every row, so all but the seconds
+ * is cached: rows come out in time order and share their minute.
  */
 export function isoUtc(sec: number): string {
-  const day = Math.floor(sec / DAY);
-  if (day !== isoDay) {
-    isoDay = day;
-    isoPrefix = `${isoDate(day)}T`;
+  const minute = Math.floor(sec / MINUTE);
+  if (minute !== isoMinute) {
+    isoMinute = minute;
+    const day = Math.floor(sec / DAY);
+    const rest = minute * MINUTE - day * DAY;
+    isoPrefix = `${isoDate(day)}T${two(Math.floor(rest / HOUR))}:${two(Math.floor((rest % HOUR) / MINUTE))}:`;
   }
-  let rest = sec - day * DAY;
-  const h = Math.floor(rest / HOUR);
-  rest -= h * HOUR;
-  const m = Math.floor(rest / MINUTE);
-  return `${isoPrefix}${two(h)}:${two(m)}:${two(rest - m * MINUTE)}Z`;
+  return `${isoPrefix}${two(sec - minute * MINUTE)}Z`;
 }
 
 /** A studio's time zone: UTC offset at an instant, and local wall clock to UTC. */
