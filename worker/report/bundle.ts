@@ -1,0 +1,266 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import type { Db } from '../db.ts';
+import { OptoutError } from '../errors.ts';
+import type { IngestResult } from '../ingest/index.ts';
+import { createBusinessCalendar } from '../analysis/calendar.ts';
+import { FREE_TEXT_PATTERNS } from '../analysis/freetext.ts';
+import { INTERMEDIATE_MODELS, MART_MODELS, runModels } from '../models.ts';
+import { cohortRows, DIMENSIONS, periodTotals, type CohortRow, type Dimension, type Totals } from './cohorts.ts';
+import { complianceRows, type ComplianceRow } from './compliance.ts';
+import { tableFromRows, writeTable, type TableSpec } from './tables.ts';
+
+export const SCHEMA_VERSION = 1;
+
+export interface Period {
+  month: string;
+  start: string;
+  end: string;
+}
+
+function periodOf(month: string): Period {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return { month, start: `${month}-01`, end: `${month}-${String(last).padStart(2, '0')}` };
+}
+
+/**
+ * The review period (SPEC section 3): `--month`, or the last calendar month that ends before the
+ * local date of the latest message, which is always the month before that date's month.
+ */
+export async function reviewPeriod(db: Db, config: Config): Promise<Period> {
+  if (config.month) return periodOf(config.month);
+  const { latest } = await db.queryOne<{ latest: string | null }>(
+    `select strftime(max(local_date), '%Y-%m-%d') as latest from int_messages_identified`,
+  );
+  if (!latest) {
+    throw new OptoutError(`${config.input}: no message was accepted, so there is no month to review (see tables/rejected_rows.csv)`);
+  }
+  return periodOf(shiftMonth(latest.slice(0, 7), -1));
+}
+
+function shiftMonth(month: string, by: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const d = new Date(Date.UTC(y, m - 1 + by, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** OUT/tables/rejected_rows.csv: file, line, table, reason and the record's values. */
+export async function writeRejectedRows(db: Db, out: string): Promise<void> {
+  await writeTable(db, out, TABLE_SPECS.rejected_rows);
+}
+
+const TABLE_SPECS = {
+  rejected_rows: {
+    name: 'rejected_rows',
+    description: 'Every input row that was rejected: file, line where the record starts, table, reason, and the row\'s values as JSON. Contains phone numbers and message texts: for the analyst, not for sharing.',
+    sql: `select file, line, table_name as "table", reason, record from rejected_rows order by file, line`,
+    arrow: false,
+  },
+  inputs: {
+    name: 'inputs',
+    description: 'One row per input file: rows read = accepted + rejected + duplicates.',
+    sql: `select * from report_inputs`,
+    arrow: true,
+  },
+  cohorts: {
+    name: 'cohorts',
+    description: 'One row per (dimension, key) in the review month: reached messages, attributed opt-outs, rate, 95% Wilson interval, lift, flag, recipients, recipient rate, empirical-Bayes rate, funnel limits, and the previous month\'s numbers.',
+    sql: `select * from report_cohorts order by dimension_order, key_order`,
+    arrow: true,
+  },
+  trend: {
+    name: 'trend',
+    description: 'One row per local send date and studio (studio_id empty = all studios), over the review month and the two before it: reached messages and the opt-outs attributed to them.',
+    sql: `select * from daily_trend order by date, studio_id nulls first`,
+    arrow: true,
+  },
+  totals: {
+    name: 'totals',
+    description: 'The headline numbers of the review month (current) and the month before (previous).',
+    sql: `select * from period_totals order by period`,
+    arrow: true,
+  },
+  deliverability: {
+    name: 'deliverability',
+    description: 'Failed and undelivered outbound messages per studio, local month and provider error code (30003 unreachable, 30005 unknown number, 30006 landline, 30007 carrier filtering, 21610 unsubscribed recipient), against all outbound attempts.',
+    sql: `select * from deliverability order by studio_id, month, error_code`,
+    arrow: true,
+  },
+  compliance: {
+    name: 'compliance',
+    description: 'One row per compliance or list-hygiene check and studio (studio_id empty = all studios) in the review month: the messages that break the rule, the distinct leads they went to, and for sends after an opt-out how many came more than 10 business days after it.',
+    sql: `select * from compliance_counts order by "check", studio_id nulls first`,
+    arrow: true,
+  },
+  opt_outs: {
+    name: 'opt_outs',
+    description: 'Every counted opt-out (repeats merged) with its local date and the message it is attributed to. lead_key is "id:<lead_id>" or "phone:<number>": for the analyst, not for sharing.',
+    sql: `select studio_id, lead_key, opted_out_at, local_date, source, method, message_id from int_opt_outs_attributed order by opted_out_at, studio_id, lead_key`,
+    arrow: false,
+  },
+} as const satisfies Record<string, TableSpec>;
+
+export interface Report {
+  schema_version: number;
+  generated_by: string;
+  period: Period;
+  parameters: { timezone: string; region: string; attribution_hours: number; blast_size: number };
+  totals: Omit<Totals, 'opted_out_recipients'>;
+  previous_totals: Omit<Totals, 'opted_out_recipients'> & { month: string };
+  cohorts: Record<Dimension, CohortRow[]>;
+  trend: { date: string; studio_id: string | null; reached: number; opt_outs: number; rate: number }[];
+  compliance: ComplianceRow[];
+  deliverability: { studio_id: string; month: string; error_code: string; messages: number; attempts: number; rate: number }[];
+  inputs: { file: string; table: string; format: string; adapter: string; rows: number; accepted: number; rejected: number; duplicates: number }[];
+  ignored_files: { file: string; why: string }[];
+}
+
+const isoDate = (d: unknown): string => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d));
+
+function publicTotals(t: Totals): Omit<Totals, 'opted_out_recipients'> {
+  const { opted_out_recipients: _o, ...rest } = t;
+  return rest;
+}
+
+async function writeTablesReadme(out: string, specs: TableSpec[]): Promise<void> {
+  const lines = [
+    '# tables/',
+    '',
+    'The tables behind report.json, each as Parquet, CSV and (small ones) Arrow IPC. Counts are',
+    'integers, rates are fractions (0.0125 = 1.25%), dates are the studio\'s local dates.',
+    '',
+    '| table | what |',
+    '|---|---|',
+    ...specs.map((s) => `| \`${s.name}\` | ${s.description} |`),
+    '',
+  ];
+  await writeFile(path.join(out, 'tables', 'README.md'), lines.join('\n'));
+}
+
+/** Runs the models and writes report.json and every table behind it. */
+export async function writeBundle(db: Db, config: Config, ingested: IngestResult, version: string): Promise<Report> {
+  await mkdir(config.out, { recursive: true });
+  // The rejected rows are written first: when the run cannot go on, they say why.
+  await writeRejectedRows(db, config.out);
+  const params = {
+    default_timezone: config.timezone,
+    attribution_hours: config.attributionHours,
+    blast_size: config.blastSize,
+    ...FREE_TEXT_PATTERNS,
+  };
+  await createBusinessCalendar(db);
+  await runModels(db, params, INTERMEDIATE_MODELS);
+  const period = await reviewPeriod(db, config);
+  const previous = periodOf(shiftMonth(period.month, -1));
+  await runModels(
+    db,
+    {
+      period_start: period.start,
+      period_end: period.end,
+      previous_start: previous.start,
+      previous_end: previous.end,
+      trend_start: `${shiftMonth(period.month, -2)}-01`,
+    },
+    MART_MODELS,
+  );
+  const totals = await periodTotals(db);
+  const cohorts = await cohortRows(db, totals.current.rate);
+  const trend = (await db.query<Report['trend'][number]>(`select * from daily_trend order by date, studio_id nulls first`)).map((r) => ({
+    ...r,
+    date: isoDate(r.date),
+  }));
+  const deliverability = await db.query<Report['deliverability'][number]>(`select * from deliverability order by studio_id, month, error_code`);
+  const compliance = await complianceRows(db);
+
+  const scratch = path.join(config.out, 'tables', '.scratch');
+  await tableFromRows(db, 'report_inputs', INPUT_COLUMNS, ingested.files as unknown as Record<string, unknown>[], scratch);
+  await tableFromRows(db, 'report_cohorts', COHORT_COLUMNS, flattenCohorts(cohorts), scratch);
+  await rm(scratch, { recursive: true, force: true });
+  const specs = Object.values(TABLE_SPECS);
+  for (const spec of specs) if (spec.name !== 'rejected_rows') await writeTable(db, config.out, spec);
+  await writeTablesReadme(config.out, specs);
+
+  const report: Report = {
+    schema_version: SCHEMA_VERSION,
+    generated_by: `optout ${version}`,
+    period,
+    parameters: { timezone: config.timezone, region: config.region, attribution_hours: config.attributionHours, blast_size: config.blastSize },
+    totals: publicTotals(totals.current),
+    previous_totals: { month: previous.month, ...publicTotals(totals.previous) },
+    cohorts,
+    trend,
+    compliance,
+    deliverability,
+    inputs: ingested.files,
+    ignored_files: ingested.ignored,
+  };
+  await writeFile(path.join(config.out, 'report.json'), `${JSON.stringify(report, null, 1)}\n`);
+  return report;
+}
+
+const INPUT_COLUMNS = {
+  file: 'VARCHAR',
+  table: 'VARCHAR',
+  format: 'VARCHAR',
+  adapter: 'VARCHAR',
+  rows: 'INTEGER',
+  accepted: 'INTEGER',
+  rejected: 'INTEGER',
+  duplicates: 'INTEGER',
+} as const;
+
+const COHORT_COLUMNS = {
+  dimension: 'VARCHAR',
+  key: 'VARCHAR',
+  reached: 'INTEGER',
+  opt_outs: 'INTEGER',
+  rate: 'DOUBLE',
+  ci_low: 'DOUBLE',
+  ci_high: 'DOUBLE',
+  lift: 'DOUBLE',
+  flag: 'VARCHAR',
+  recipients: 'INTEGER',
+  opted_out_recipients: 'INTEGER',
+  recipient_rate: 'DOUBLE',
+  shrunk_rate: 'DOUBLE',
+  funnel_low95: 'DOUBLE',
+  funnel_high95: 'DOUBLE',
+  funnel_low998: 'DOUBLE',
+  funnel_high998: 'DOUBLE',
+  previous_reached: 'INTEGER',
+  previous_opt_outs: 'INTEGER',
+  previous_rate: 'DOUBLE',
+  dimension_order: 'INTEGER',
+  key_order: 'INTEGER',
+} as const;
+
+function flattenCohorts(cohorts: Record<Dimension, CohortRow[]>): Record<string, unknown>[] {
+  return DIMENSIONS.flatMap((dimension, d) =>
+    cohorts[dimension].map((r, k) => ({
+      dimension,
+      key: r.key,
+      reached: r.reached,
+      opt_outs: r.opt_outs,
+      rate: r.rate,
+      ci_low: r.ci_low,
+      ci_high: r.ci_high,
+      lift: r.lift,
+      flag: r.flag,
+      recipients: r.recipients,
+      opted_out_recipients: r.opted_out_recipients,
+      recipient_rate: r.recipient_rate,
+      shrunk_rate: r.shrunk_rate,
+      funnel_low95: r.funnel.low95,
+      funnel_high95: r.funnel.high95,
+      funnel_low998: r.funnel.low998,
+      funnel_high998: r.funnel.high998,
+      previous_reached: r.previous?.reached ?? null,
+      previous_opt_outs: r.previous?.opt_outs ?? null,
+      previous_rate: r.previous?.rate ?? null,
+      dimension_order: d,
+      key_order: k,
+    })),
+  );
+}
