@@ -20,6 +20,7 @@ export const INTERMEDIATE_MODELS: readonly string[] = [
 
 /** Marts depend on the review period, known once the intermediate models have run. */
 export const MART_MODELS: readonly string[] = [
+  'marts/review_periods',
   'marts/cohort_counts',
   'marts/period_totals',
   'marts/daily_trend',

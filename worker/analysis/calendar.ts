@@ -55,17 +55,9 @@ export function usFederalHolidays(year: number): string[] {
  * to and including `to`; 0 when `to` is not after `from`.
  */
 export function businessDaysBetween(from: string, to: string): number {
-  let count = 0;
-  const end = Date.parse(`${to}T00:00:00Z`);
-  const holidays = new Map<number, Set<string>>();
-  for (let t = Date.parse(`${from}T00:00:00Z`) + 86400e3; t <= end; t += 86400e3) {
-    const d = new Date(t);
-    const year = d.getUTCFullYear();
-    if (!holidays.has(year)) holidays.set(year, new Set(usFederalHolidays(year)));
-    const wd = d.getUTCDay();
-    if (wd !== 0 && wd !== 6 && !holidays.get(year)?.has(iso(d))) count++;
-  }
-  return count;
+  if (to <= from) return 0;
+  const rows = businessDayIndex(from, to);
+  return (rows.at(-1)?.business_day_index ?? 0) - (rows[0]?.business_day_index ?? 0);
 }
 
 /** Rows for a calendar table: every date from `from` to `to` with its running business-day count. */

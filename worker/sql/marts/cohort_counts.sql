@@ -7,9 +7,7 @@ messages as (
 ),
 
 periods as (
-    select 'current' as period, $period_start::date as starts_on, $period_end::date as ends_on
-    union all
-    select 'previous', $previous_start::date, $previous_end::date
+    select * from review_periods
 ),
 
 in_period as (
