@@ -37,3 +37,28 @@ describe('the bundled sample export', () => {
     expect(flagged('campaign', 's2-partner-promo-2026-09-28')).toBe('high');
   });
 });
+
+describe('spikes in the bundled sample', () => {
+  it('finds every planted studio-level spike with the right cause first, and no other', async () => {
+    const out = await mkdtemp(path.join(tmpdir(), 'optout-sample-'));
+    const { report } = await run(normalizeConfig({ input: path.join(import.meta.dirname, '..', 'data', 'sample'), out, site: false }), {
+      progress: () => undefined,
+    });
+    const studioSpikes = report.spikes
+      .filter((s) => s.studio_id !== null && s.end >= report.period.start)
+      .map((s) => ({ studio: s.studio_id, start: s.start, end: s.end, cause: s.causes[0]?.cause }));
+    // data/README.md: the planted scenarios and their dates (frequency: opt-outs climb from
+    // 09-14; the first days are not yet excessive).
+    expect(studioSpikes).toEqual([
+      { studio: 's1', start: '2026-09-09', end: '2026-09-09', cause: 'unverified_consent' },
+      { studio: 's3', start: '2026-09-11', end: '2026-09-11', cause: 'opt_out_handling' },
+      { studio: 's3', start: '2026-09-16', end: '2026-09-19', cause: 'excessive_frequency' },
+      { studio: 's2', start: '2026-09-23', end: '2026-09-23', cause: 'old_list_blast' },
+      { studio: 's1', start: '2026-09-24', end: '2026-09-24', cause: 'poor_timing' },
+      { studio: 's2', start: '2026-09-28', end: '2026-09-28', cause: 'irrelevant_content' },
+    ]);
+    const first = report.spikes.find((s) => s.studio_id === 's1' && s.start === '2026-09-09');
+    expect(first?.causes[0]?.evidence).toMatch(/^\d+ of the \d+ excess opt-outs came from \d+ messages to \d+ leads whose consent was never verified: .*100 of those leads came in together on 2026-09-08 from list_import\.$/);
+    expect(first?.causes[0]?.action).toMatch(/^Get permission first/);
+  });
+});

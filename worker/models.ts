@@ -16,6 +16,7 @@ export const INTERMEDIATE_MODELS: readonly string[] = [
   'intermediate/int_messages_cohorts',
   'intermediate/int_message_checks',
   'intermediate/int_opt_out_requests',
+  'intermediate/int_message_risks',
 ];
 
 /** Marts depend on the review period, known once the intermediate models have run. */
@@ -26,6 +27,7 @@ export const MART_MODELS: readonly string[] = [
   'marts/daily_trend',
   'marts/deliverability',
   'marts/compliance_counts',
+  'marts/daily_series',
 ];
 
 export const MODELS: readonly string[] = [...INTERMEDIATE_MODELS, ...MART_MODELS];

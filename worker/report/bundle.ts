@@ -8,6 +8,7 @@ import { createBusinessCalendar } from '../analysis/calendar.ts';
 import { FREE_TEXT_PATTERNS } from '../analysis/freetext.ts';
 import { INTERMEDIATE_MODELS, MART_MODELS, runModels } from '../models.ts';
 import { cohortRows, DIMENSIONS, periodTotals, type CohortRow, type Dimension, type Totals } from './cohorts.ts';
+import { spikeReport, type BreachReport, type SpikeReport } from './spikes.ts';
 import { complianceRows, type ComplianceRow } from './compliance.ts';
 import { tableFromRows, writeTable, type TableSpec } from './tables.ts';
 
@@ -111,6 +112,8 @@ export interface Report {
   previous_totals: Omit<Totals, 'opted_out_recipients'> & { month: string };
   cohorts: Record<Dimension, CohortRow[]>;
   trend: { date: string; studio_id: string | null; reached: number; opt_outs: number; rate: number }[];
+  spikes: SpikeReport[];
+  threshold_breaches: BreachReport[];
   compliance: ComplianceRow[];
   deliverability: { studio_id: string; month: string; error_code: string; messages: number; attempts: number; rate: number }[];
   inputs: { file: string; table: string; format: string; adapter: string; rows: number; accepted: number; rejected: number; duplicates: number }[];
@@ -173,6 +176,7 @@ export async function writeBundle(db: Db, config: Config, ingested: IngestResult
   }));
   const deliverability = await db.query<Report['deliverability'][number]>(`select * from deliverability order by studio_id, month, error_code`);
   const compliance = await complianceRows(db);
+  const { spikes, breaches } = await spikeReport(db, `${shiftMonth(period.month, -2)}-01`, period.end);
 
   const scratch = path.join(config.out, 'tables', '.scratch');
   await tableFromRows(db, 'report_inputs', INPUT_COLUMNS, ingested.files as unknown as Record<string, unknown>[], scratch);
@@ -191,6 +195,8 @@ export async function writeBundle(db: Db, config: Config, ingested: IngestResult
     previous_totals: { month: previous.month, ...publicTotals(totals.previous) },
     cohorts,
     trend,
+    spikes,
+    threshold_breaches: breaches,
     compliance,
     deliverability,
     inputs: ingested.files,

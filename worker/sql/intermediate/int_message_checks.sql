@@ -1,5 +1,5 @@
 -- one row per reached message, with a flag for each compliance and list-hygiene check of SPEC
--- section 4 (unprocessed free-text requests are inbound messages: see int_unprocessed_requests)
+-- section 4 (unprocessed free-text requests are inbound messages: see int_opt_out_requests)
 with
 
 messages as (
@@ -74,6 +74,7 @@ sent_after as (
     select
         message_id,
         is_while_opted_out,
+        opted_out_at is not null and not is_while_opted_out as is_resubscribed,
         -- the provider's confirmation: the first reached message after the opt-out, within 5 minutes
         is_while_opted_out
             and row_number() over (
@@ -89,6 +90,7 @@ sent_after_days as (
     select
         sent_after.message_id,
         sent_after.is_while_opted_out and not sent_after.is_confirmation as is_sent_after_opt_out,
+        sent_after.is_resubscribed,
         send_day.business_day_index - opt_out_day.business_day_index as business_days_after_opt_out,
     from sent_after
     left join calendar as send_day on send_day.date = sent_after.local_date
@@ -129,6 +131,8 @@ final as (
         coalesce(sent_after_days.is_sent_after_opt_out, false) as is_sent_after_opt_out,
         case when sent_after_days.is_sent_after_opt_out then sent_after_days.business_days_after_opt_out end
             as business_days_after_opt_out,
+        -- the lead opted out before and came back: not a check, a risk for spike analysis
+        coalesce(sent_after_days.is_resubscribed, false) as is_resubscribed_after_opt_out,
         coalesce(to_deactivated.is_sent_to_deactivated, false) as is_sent_to_deactivated,
         messages.consent = 'none' as is_sent_without_consent,
         messages.engagement = '548d+' as is_check_in_overdue,

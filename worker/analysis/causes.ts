@@ -1,0 +1,309 @@
+import type { Db } from '../db.ts';
+import { DIMENSIONS, type Dimension } from '../report/cohorts.ts';
+import type { Spike } from './spikes.ts';
+
+/**
+ * Why a spike happened. The spike's excess (its opt-outs minus what its baseline rate predicts)
+ * is split two ways:
+ *
+ * 1. Along every cohort dimension, Kitagawa's decomposition: for each cohort k with window share
+ *    w, rate r and baseline share w', rate r', its part of the excess is
+ *      N * (w - w') * (r + r') / 2     (mix: more messages went to this cohort)
+ *    + N * (r - r') * (w + w') / 2     (rate: this cohort opted out more than it used to)
+ *    and the parts add up to the excess exactly. The site draws these.
+ * 2. Along each RISK FACTOR a known cause points to (unverified consent, cold leads, a blast to
+ *    an old list, high frequency, quiet hours, no personalisation, a lead who opted out before,
+ *    an opt-out that was ignored), the messages with and without the factor. The factor's score
+ *    is its mix effect plus the opt-outs its messages had beyond their baseline rate scaled by
+ *    the general rise seen in the messages without the factor:
+ *      N (w_f - w'_f)(r'_f - r'_o)  +  x_f - g n_f r'_f,    g = max(1, r_o / r'_o)
+ *    (r_o smoothed toward r'_o, so that a few messages without the factor cannot make g large)
+ *    so a factor scores only when its messages opted out more than everything else did.
+ * 3. IRRELEVANT CONTENT is what a single campaign carries that no targeting factor explains: the
+ *    top campaign's excess less the best targeting score. No personalisation only counts beyond
+ *    the best of those (an impersonal message to an old list is an old-list problem).
+ *
+ * Baseline rates are smoothed toward the baseline's overall rate by one pseudo opt-out, so a
+ * factor never seen before the spike is compared with the overall rate, not with zero.
+ */
+
+export const CAUSES = [
+  'unverified_consent',
+  'cold_leads',
+  'old_list_blast',
+  'excessive_frequency',
+  'poor_timing',
+  'irrelevant_content',
+  'no_personalization',
+  'previous_negative_experience',
+  'opt_out_handling',
+] as const;
+export type Cause = (typeof CAUSES)[number];
+
+/** What fixes each cause: the known remedies, in plain words. */
+export const ACTIONS: Record<Cause, string> = {
+  unverified_consent:
+    'Get permission first: stop texting leads whose consent was never captured or came with an imported list until they opt in themselves (a web form or a keyword), and revisit how this source collects consent.',
+  cold_leads:
+    'Check in at least every 18 months: send leads you have not heard from one re-permission message ("Reply YES to keep hearing from us") before any campaign, and stop texting those who do not answer.',
+  old_list_blast:
+    'Do not blast old lists: send campaigns only to leads engaged in the last 18 months, re-confirm the rest first, and split large sends.',
+  excessive_frequency:
+    'Cut frequency: cap texts at 3 a week per lead and stop automations stacking on top of weekly campaigns.',
+  poor_timing: 'Send in daytime: schedule every campaign between 08:00 and 21:00 in the studio\'s time zone.',
+  irrelevant_content:
+    'Make content relevant and identify the sender: name the studio in every message, and send partner or off-topic offers only to leads who asked for them.',
+  no_personalization: 'Personalise: greet the lead by name and speak to what they signed up for.',
+  previous_negative_experience:
+    'Handle returning leads with care: confirm their re-subscription, and keep their messages to what they asked for.',
+  opt_out_handling:
+    'Honour opt-outs: treat free-text requests ("please stop") as opt-outs within 24 hours, suppress opted-out and deactivated numbers before every send, and process the carriers\' daily deactivation file.',
+};
+
+/** Risk factors: SQL over int_message_risks, and the cohort dimension that shows each. */
+const QUIET_HOURS = ['00', '01', '02', '03', '04', '05', '06', '07', '21', '22', '23'];
+
+/**
+ * Risk factors: SQL over int_message_risks, the cohort dimension that shows each and the keys
+ * of that dimension that are the risk (null: any key; the one carrying most excess is named).
+ */
+const FACTORS: Record<Exclude<Cause, 'irrelevant_content'>, { sql: string; dimension: Dimension; keys: string[] | null; who: string }> = {
+  unverified_consent: { sql: 'is_unverified_consent', dimension: 'consent', keys: ['none', 'unverified'], who: 'leads whose consent was never verified' },
+  cold_leads: { sql: 'is_cold and not is_blast', dimension: 'engagement', keys: ['366-547d', '548d+'], who: 'leads with no contact for over a year' },
+  old_list_blast: { sql: 'is_blast and (is_cold or is_old_lead)', dimension: 'campaign_type', keys: ['blast'], who: 'leads on an old list, in a blast' },
+  excessive_frequency: { sql: 'is_high_frequency', dimension: 'frequency_7d', keys: ['4-6', '7+'], who: 'leads who had 4 or more texts that week' },
+  poor_timing: { sql: 'is_quiet_hours', dimension: 'send_hour', keys: QUIET_HOURS, who: 'leads texted before 08:00 or after 21:00 local time' },
+  no_personalization: { sql: 'is_unpersonalised', dimension: 'campaign', keys: null, who: 'leads in messages that did not use their name' },
+  previous_negative_experience: { sql: 'is_resubscribed_after_opt_out', dimension: 'campaign', keys: null, who: 'leads who had opted out before and come back' },
+  opt_out_handling: { sql: 'is_opt_out_ignored', dimension: 'campaign', keys: null, who: 'leads who had already asked to stop' },
+};
+
+/** A cause is listed when it carries at least this share of the excess and this many opt-outs. */
+export const CAUSE_THRESHOLDS = { minShare: 0.1, minOptOuts: 3 } as const;
+
+export interface CauseRow {
+  cause: Cause;
+  dimension: Dimension;
+  key: string;
+  excess_opt_outs: number;
+  share: number;
+  evidence: string;
+  action: string;
+}
+
+export interface DecompositionRow {
+  key: string;
+  reached: number;
+  opt_outs: number;
+  baseline_reached: number;
+  baseline_opt_outs: number;
+  mix: number;
+  rate: number;
+  total: number;
+}
+
+export interface Explanation {
+  causes: CauseRow[];
+  /** Per dimension, the cohorts carrying the most excess (mix + rate), largest first. */
+  decomposition: Record<Dimension, DecompositionRow[]>;
+}
+
+interface Counts {
+  n: number;
+  x: number;
+}
+
+const pct = (v: number): string => `${(v * 100).toFixed(v < 0.01 ? 2 : 1)}%`;
+const int = (v: number): string => Math.round(v).toLocaleString('en-US');
+
+/** Kitagawa's split of the excess along one dimension. */
+export function kitagawa(
+  window: Map<string, Counts>,
+  baseline: Map<string, Counts>,
+  baselineRate: number,
+): DecompositionRow[] {
+  const N = [...window.values()].reduce((s, c) => s + c.n, 0);
+  const Nb = [...baseline.values()].reduce((s, c) => s + c.n, 0);
+  if (N === 0) return [];
+  const k = baselineRate > 0 ? 1 / baselineRate : 0;
+  const keys = new Set([...window.keys(), ...baseline.keys()]);
+  const rows: DecompositionRow[] = [];
+  for (const key of keys) {
+    const w = window.get(key) ?? { n: 0, x: 0 };
+    const b = baseline.get(key) ?? { n: 0, x: 0 };
+    const ws = w.n / N;
+    const bs = Nb > 0 ? b.n / Nb : 0;
+    const r = w.n > 0 ? w.x / w.n : 0;
+    const rb = (b.x + k * baselineRate) / (b.n + k || 1);
+    const mix = (N * (ws - bs) * (r + rb)) / 2;
+    const rate = (N * (r - rb) * (ws + bs)) / 2;
+    rows.push({ key, reached: w.n, opt_outs: w.x, baseline_reached: b.n, baseline_opt_outs: b.x, mix, rate, total: mix + rate });
+  }
+  return rows.sort((a, b) => b.total - a.total);
+}
+
+/** The risk-factor score of the header comment. */
+export function factorScore(w: { f: Counts; o: Counts }, b: { f: Counts; o: Counts }, baselineRate: number): number {
+  const N = w.f.n + w.o.n;
+  const Nb = b.f.n + b.o.n;
+  if (N === 0 || w.f.n === 0) return 0;
+  const k = baselineRate > 0 ? 1 / baselineRate : 0;
+  const smooth = (c: Counts): number => (c.x + k * baselineRate) / (c.n + k || 1);
+  const rf = smooth(b.f);
+  const ro = smooth(b.o);
+  // The general rise, from the messages without the factor, smoothed like the rates: a handful
+  // of such messages in the window must not decide it.
+  const g = ro > 0 ? Math.max(1, (w.o.x + k * ro) / (w.o.n + k) / ro) : 1;
+  const mix = N * (w.f.n / N - (Nb > 0 ? b.f.n / Nb : 0)) * (rf - ro);
+  return mix + w.f.x - g * w.f.n * rf;
+}
+
+interface SpikeDays {
+  studioId: string | null;
+  window: string[];
+  baseline: string[];
+}
+
+/** Loads the spike's window and baseline days into a temp table the queries join on. */
+async function loadDays(db: Db, spikes: SpikeDays[]): Promise<void> {
+  await db.exec(`create or replace temp table spike_days (spike_no integer, part varchar, studio_id varchar, local_date date)`);
+  const appender = await db.appender('spike_days');
+  spikes.forEach((s, i) => {
+    for (const [part, dates] of [
+      ['window', s.window],
+      ['baseline', s.baseline],
+    ] as const) {
+      for (const d of dates) {
+        appender.appendInteger(i);
+        appender.appendVarchar(part);
+        if (s.studioId === null) appender.appendNull();
+        else appender.appendVarchar(s.studioId);
+        appender.appendVarchar(d);
+        appender.endRow();
+      }
+    }
+  });
+  appender.closeSync();
+}
+
+const JOIN_DAYS = `join spike_days d on d.local_date = m.local_date and (d.studio_id is null or d.studio_id = m.studio_id)`;
+
+/** Explains every spike of a list (all of one run, in one pass over the messages). */
+export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string | null })[]): Promise<Explanation[]> {
+  if (spikes.length === 0) return [];
+  await loadDays(db, spikes.map((s) => ({ studioId: s.studio_id, window: s.days.map((d) => d.date), baseline: s.baseline_dates })));
+  const cohortRows = await db.query<{ spike_no: number; part: string; dimension: Dimension; key: string; n: number; x: number }>(`
+    with m as (select * from int_messages_cohorts),
+    picked as (select d.spike_no, d.part, m.* from m ${JOIN_DAYS}),
+    long as (
+      unpivot (select spike_no, part, count_opt_outs, ${DIMENSIONS.join(', ')} from picked)
+      on ${DIMENSIONS.join(', ')} into name dimension value key
+    )
+    select spike_no, part, dimension, key, count(*)::integer as n, sum(count_opt_outs)::integer as x
+    from long group by all`);
+  const factorNames = Object.keys(FACTORS) as (keyof typeof FACTORS)[];
+  const factorRows = await db.query<{ spike_no: number; part: string; factor: string; flag: boolean; n: number; x: number; leads: number }>(`
+    with m as (select * from int_message_risks),
+    picked as (select d.spike_no, d.part, m.* from m ${JOIN_DAYS})
+    ${factorNames
+      .map(
+        (f) => `select spike_no, part, '${f}' as factor, (${FACTORS[f].sql}) as flag, count(*)::integer as n,
+          sum(count_opt_outs)::integer as x, count(distinct (studio_id, lead_key))::integer as leads
+        from picked group by all`,
+      )
+      .join(' union all ')}`);
+  const campaignRows = await db.query<{ spike_no: number; campaign: string; n: number; x: number; missing_sender: number }>(`
+    with m as (select * from int_message_risks)
+    select d.spike_no, m.campaign, count(*)::integer as n, sum(m.count_opt_outs)::integer as x,
+      count(*) filter (where m.is_missing_sender_id)::integer as missing_sender
+    from m ${JOIN_DAYS}
+    where d.part = 'window'
+    group by all`);
+  const batchRows = await db.query<{ spike_no: number; lead_source: string; created_on: string; leads: number; x: number }>(`
+    with m as (select * from int_message_risks)
+    select d.spike_no, coalesce(m.lead_source, 'unknown') as lead_source, strftime(m.lead_created_on, '%Y-%m-%d') as created_on,
+      count(distinct m.lead_key)::integer as leads, sum(m.count_opt_outs)::integer as x
+    from m ${JOIN_DAYS}
+    where d.part = 'window' and m.is_unverified_consent and m.lead_created_on is not null
+    group by all
+    order by leads desc`);
+
+  return spikes.map((spike, i) => {
+    const baselineRate = spike.baseline_rate;
+    const counts = (part: string, dimension: Dimension): Map<string, Counts> =>
+      new Map(cohortRows.filter((r) => r.spike_no === i && r.part === part && r.dimension === dimension).map((r) => [r.key, { n: r.n, x: r.x }]));
+    const decomposition = Object.fromEntries(
+      DIMENSIONS.map((d) => [d, kitagawa(counts('window', d), counts('baseline', d), baselineRate)]),
+    ) as Record<Dimension, DecompositionRow[]>;
+    const excess = spike.opt_outs - spike.expected_opt_outs;
+
+    const factor = (f: string, part: string, flag: boolean): Counts & { leads: number } => {
+      const r = factorRows.find((x) => x.spike_no === i && x.factor === f && x.part === part && x.flag === flag);
+      return { n: r?.n ?? 0, x: r?.x ?? 0, leads: r?.leads ?? 0 };
+    };
+    const scores = new Map<Cause, number>();
+    for (const f of factorNames) {
+      scores.set(f, factorScore({ f: factor(f, 'window', true), o: factor(f, 'window', false) }, { f: factor(f, 'baseline', true), o: factor(f, 'baseline', false) }, baselineRate));
+    }
+    const campaigns = campaignRows.filter((c) => c.spike_no === i).map((c) => ({ ...c, excess: c.x - c.n * baselineRate })).sort((a, b) => b.excess - a.excess);
+    const top = campaigns[0];
+    const targeting = Math.max(0, ...factorNames.filter((f) => f !== 'no_personalization').map((f) => scores.get(f) ?? 0));
+    const content = top && top.campaign !== '(none)' ? Math.max(0, top.excess - targeting) : 0;
+    scores.set('irrelevant_content', content);
+    // An impersonal message is only the cause when neither its audience nor its content is.
+    scores.set('no_personalization', Math.max(0, (scores.get('no_personalization') ?? 0) - Math.max(targeting, content)));
+
+    const denominator = Math.max(excess, 1e-9);
+    const rows: CauseRow[] = [];
+    for (const cause of CAUSES) {
+      const score = Math.min(scores.get(cause) ?? 0, excess);
+      const share = score / denominator;
+      const optOuts = cause === 'irrelevant_content' ? (top?.x ?? 0) : factor(cause, 'window', true).x;
+      if (share < CAUSE_THRESHOLDS.minShare || optOuts < CAUSE_THRESHOLDS.minOptOuts || score <= 0) continue;
+      const dimension: Dimension = cause === 'irrelevant_content' ? 'campaign' : FACTORS[cause].dimension;
+      const allowed = cause === 'irrelevant_content' ? null : FACTORS[cause].keys;
+      const carrying = decomposition[dimension].find((r) => !allowed || allowed.includes(r.key));
+      const key = cause === 'irrelevant_content' && top ? top.campaign : (carrying?.key ?? '');
+      rows.push({ cause, dimension, key, excess_opt_outs: score, share, evidence: '', action: ACTIONS[cause] });
+    }
+    rows.sort((a, b) => b.excess_opt_outs - a.excess_opt_outs);
+    for (const row of rows) {
+      row.evidence = evidenceFor(row, {
+        excess,
+        baselineRate,
+        factor: row.cause === 'irrelevant_content' ? null : factor(row.cause, 'window', true),
+        baselineFactor: row.cause === 'irrelevant_content' ? null : factor(row.cause, 'baseline', true),
+        campaign: row.cause === 'irrelevant_content' ? top : campaigns.find((c) => c.campaign === row.key),
+        batch: batchRows.find((b) => b.spike_no === i),
+      });
+    }
+    return { causes: rows, decomposition };
+  });
+}
+
+interface EvidenceContext {
+  excess: number;
+  baselineRate: number;
+  factor: (Counts & { leads: number }) | null;
+  baselineFactor: (Counts & { leads: number }) | null;
+  campaign: { campaign: string; n: number; x: number; missing_sender: number } | undefined;
+  batch: { lead_source: string; created_on: string; leads: number } | undefined;
+}
+
+/** One plain sentence with the numbers behind a cause. */
+function evidenceFor(row: CauseRow, c: EvidenceContext): string {
+  const head = `${int(row.excess_opt_outs)} of the ${int(c.excess)} excess opt-outs`;
+  if (row.cause === 'irrelevant_content' && c.campaign) {
+    const sender = c.campaign.missing_sender > c.campaign.n / 2 ? '; its messages did not name the studio' : '';
+    return `${head} came from campaign "${c.campaign.campaign}": ${int(c.campaign.x)} opt-outs from ${int(c.campaign.n)} messages (${pct(c.campaign.x / c.campaign.n)}, against ${pct(c.baselineRate)} normally), more than its audience or timing explain${sender}.`;
+  }
+  const f = c.factor as Counts & { leads: number };
+  const b = c.baselineFactor as Counts & { leads: number };
+  const who = FACTORS[row.cause as keyof typeof FACTORS].who;
+  const before = b.n > 0 ? `${pct(b.x / b.n)} before` : 'no such messages before';
+  let tail = '';
+  if (row.cause === 'unverified_consent' && c.batch && c.batch.leads >= Math.max(20, f.leads * 0.3)) {
+    tail = `; ${int(c.batch.leads)} of those leads came in together on ${c.batch.created_on} from ${c.batch.lead_source}`;
+  }
+  return `${head} came from ${int(f.n)} messages to ${int(f.leads)} ${who}: ${int(f.x)} opted out (${pct(f.n > 0 ? f.x / f.n : 0)}, against ${before})${tail}.`;
+}
