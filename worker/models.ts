@@ -28,6 +28,10 @@ export const MART_MODELS: readonly string[] = [
   'marts/deliverability',
   'marts/compliance_counts',
   'marts/daily_series',
+  'marts/check_leads',
+  'marts/suppression_list',
+  'marts/policy_savings',
+  'marts/provider_evidence',
 ];
 
 export const MODELS: readonly string[] = [...INTERMEDIATE_MODELS, ...MART_MODELS];

@@ -142,6 +142,28 @@ export function kitagawa(
   return rows.sort((a, b) => b.total - a.total);
 }
 
+/** The cohorts carrying most excess either way; the rest folded into one "(other)" row. */
+export function topRows(rows: DecompositionRow[], keep = 8): DecompositionRow[] {
+  if (rows.length <= keep) return rows;
+  const byWeight = [...rows].sort((a, b) => Math.abs(b.total) - Math.abs(a.total));
+  const kept = new Set(byWeight.slice(0, keep - 1));
+  const rest = rows.filter((r) => !kept.has(r));
+  const other = rest.reduce(
+    (o, r) => ({
+      ...o,
+      reached: o.reached + r.reached,
+      opt_outs: o.opt_outs + r.opt_outs,
+      baseline_reached: o.baseline_reached + r.baseline_reached,
+      baseline_opt_outs: o.baseline_opt_outs + r.baseline_opt_outs,
+      mix: o.mix + r.mix,
+      rate: o.rate + r.rate,
+      total: o.total + r.total,
+    }),
+    { key: `(${rest.length} others)`, reached: 0, opt_outs: 0, baseline_reached: 0, baseline_opt_outs: 0, mix: 0, rate: 0, total: 0 },
+  );
+  return [...rows.filter((r) => kept.has(r)), other];
+}
+
 /** The risk-factor score of the header comment. */
 export function factorScore(w: { f: Counts; o: Counts }, b: { f: Counts; o: Counts }, baselineRate: number): number {
   const N = w.f.n + w.o.n;
@@ -233,7 +255,7 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
     const counts = (part: string, dimension: Dimension): Map<string, Counts> =>
       new Map(cohortRows.filter((r) => r.spike_no === i && r.part === part && r.dimension === dimension).map((r) => [r.key, { n: r.n, x: r.x }]));
     const decomposition = Object.fromEntries(
-      DIMENSIONS.map((d) => [d, kitagawa(counts('window', d), counts('baseline', d), baselineRate)]),
+      DIMENSIONS.map((d) => [d, topRows(kitagawa(counts('window', d), counts('baseline', d), baselineRate))]),
     ) as Record<Dimension, DecompositionRow[]>;
     const excess = spike.opt_outs - spike.expected_opt_outs;
 

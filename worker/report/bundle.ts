@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.ts';
-import type { Db } from '../db.ts';
+import { literal, type Db } from '../db.ts';
 import { OptoutError } from '../errors.ts';
 import type { IngestResult } from '../ingest/index.ts';
 import { createBusinessCalendar } from '../analysis/calendar.ts';
@@ -9,7 +9,15 @@ import { FREE_TEXT_PATTERNS } from '../analysis/freetext.ts';
 import { INTERMEDIATE_MODELS, MART_MODELS, runModels } from '../models.ts';
 import { cohortRows, DIMENSIONS, periodTotals, type CohortRow, type Dimension, type Totals } from './cohorts.ts';
 import { spikeReport, type BreachReport, type SpikeReport } from './spikes.ts';
-import { complianceRows, type ComplianceRow } from './compliance.ts';
+import {
+  CHECKS,
+  complianceRows,
+  policyRows,
+  providerEvidence,
+  type ComplianceRow,
+  type PolicyRow,
+  type ProviderEvidenceRow,
+} from './compliance.ts';
 import { tableFromRows, writeTable, type TableSpec } from './tables.ts';
 
 export const SCHEMA_VERSION = 1;
@@ -45,6 +53,18 @@ function shiftMonth(month: string, by: number): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
   const d = new Date(Date.UTC(y, m - 1 + by, 1));
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** OUT/tables/checks/<check>.csv: the affected leads of each check, for the analyst. */
+async function writeCheckTables(db: Db, out: string): Promise<void> {
+  const dir = path.join(out, 'tables', 'checks');
+  await mkdir(dir, { recursive: true });
+  for (const check of CHECKS) {
+    await db.exec(
+      `copy (select studio_id, lead_id, phone, messages, first_date, last_date from check_leads
+        where "check" = '${check}' order by studio_id, last_date desc, phone) to ${literal(path.join(dir, `${check}.csv`))} (format csv, header true)`,
+    );
+  }
 }
 
 /** OUT/tables/rejected_rows.csv: file, line, table, reason and the record's values. */
@@ -95,6 +115,24 @@ const TABLE_SPECS = {
     sql: `select * from compliance_counts order by "check", studio_id nulls first`,
     arrow: true,
   },
+  suppress: {
+    name: 'suppress',
+    description: 'The numbers that must not be messaged now, ready to import into the CRM: opted out (with no re-opt-in since), reported deactivated by a carrier (unless consent came after), or asked to stop in words and never opted out; with the reasons and the earliest date. Contains phone numbers: for the analyst, not for sharing.',
+    sql: `select phone, studio_id, lead_id, reasons, since from suppression_list order by studio_id nulls last, phone`,
+    arrow: false,
+  },
+  check_leads: {
+    name: 'check_leads',
+    description: 'One row per compliance check, studio and affected lead in the review month: the lead id and number, how many messages broke the rule, first and last date. Contains phone numbers: for the analyst, not for sharing.',
+    sql: `select "check", studio_id, lead_id, phone, messages, first_date, last_date from check_leads order by "check", studio_id, last_date desc, phone`,
+    arrow: false,
+  },
+  policies: {
+    name: 'policies',
+    description: 'What each policy would have saved in the review month: the reached messages it would have stopped and the opt-outs attributed to them.',
+    sql: `select * from policy_savings order by policy`,
+    arrow: true,
+  },
   opt_outs: {
     name: 'opt_outs',
     description: 'Every counted opt-out (repeats merged) with its local date and the message it is attributed to. lead_key is "id:<lead_id>" or "phone:<number>": for the analyst, not for sharing.',
@@ -115,6 +153,8 @@ export interface Report {
   spikes: SpikeReport[];
   threshold_breaches: BreachReport[];
   compliance: ComplianceRow[];
+  provider_evidence: ProviderEvidenceRow[];
+  policies: PolicyRow[];
   deliverability: { studio_id: string; month: string; error_code: string; messages: number; attempts: number; rate: number }[];
   inputs: { file: string; table: string; format: string; adapter: string; rows: number; accepted: number; rejected: number; duplicates: number }[];
   ignored_files: { file: string; why: string }[];
@@ -137,6 +177,7 @@ async function writeTablesReadme(out: string, specs: TableSpec[]): Promise<void>
     '| table | what |',
     '|---|---|',
     ...specs.map((s) => `| \`${s.name}\` | ${s.description} |`),
+    '| `checks/<check>.csv` | The affected leads of one check (as in check_leads). Contains phone numbers: for the analyst, not for sharing. |',
     '',
   ];
   await writeFile(path.join(out, 'tables', 'README.md'), lines.join('\n'));
@@ -176,6 +217,8 @@ export async function writeBundle(db: Db, config: Config, ingested: IngestResult
   }));
   const deliverability = await db.query<Report['deliverability'][number]>(`select * from deliverability order by studio_id, month, error_code`);
   const compliance = await complianceRows(db);
+  const policies = await policyRows(db, totals.current.attributed_opt_outs);
+  const provider = await providerEvidence(db);
   const { spikes, breaches } = await spikeReport(db, `${shiftMonth(period.month, -2)}-01`, period.end);
 
   const scratch = path.join(config.out, 'tables', '.scratch');
@@ -184,6 +227,7 @@ export async function writeBundle(db: Db, config: Config, ingested: IngestResult
   await rm(scratch, { recursive: true, force: true });
   const specs = Object.values(TABLE_SPECS);
   for (const spec of specs) if (spec.name !== 'rejected_rows') await writeTable(db, config.out, spec);
+  await writeCheckTables(db, config.out);
   await writeTablesReadme(config.out, specs);
 
   const report: Report = {
@@ -198,6 +242,8 @@ export async function writeBundle(db: Db, config: Config, ingested: IngestResult
     spikes,
     threshold_breaches: breaches,
     compliance,
+    provider_evidence: provider,
+    policies,
     deliverability,
     inputs: ingested.files,
     ignored_files: ingested.ignored,

@@ -12,6 +12,38 @@ export const CHECKS = [
 ] as const;
 export type Check = (typeof CHECKS)[number];
 
+/** What each check means and what fixes it, in plain words. */
+export const CHECK_TEXT: Record<Check, { title: string; action: string }> = {
+  sent_after_opt_out: {
+    title: 'Messages sent after the lead opted out',
+    action: 'Suppress opted-out numbers before every send (import tables/suppress.csv into the CRM), and find which tool keeps texting them. The law allows at most 10 business days to honour an opt-out.',
+  },
+  unprocessed_opt_out_request: {
+    title: 'Requests to stop, written in words, that nobody processed',
+    action: 'Treat "please stop", "take me off your list" and the like as opt-outs within 24 hours: opt the lead out in the CRM and reply with a confirmation.',
+  },
+  sent_to_deactivated: {
+    title: 'Messages to numbers a carrier reported as disconnected',
+    action: "Process the carriers' daily deactivation file: remove those numbers before the next send; a new owner of the number never agreed to your texts.",
+  },
+  sent_without_consent: {
+    title: 'Messages to leads with no consent on record',
+    action: 'Get permission first: do not text a lead until consent is captured (web form, keyword or signed waiver), and record when and how.',
+  },
+  check_in_overdue: {
+    title: 'Messages to leads not heard from in 18 months',
+    action: 'Check in at least every 18 months: ask silent leads to confirm ("Reply YES to keep hearing from us") before any campaign.',
+  },
+  quiet_hours: {
+    title: 'Messages sent before 08:00 or after 21:00 local time',
+    action: "Schedule campaigns and automations between 08:00 and 21:00 in the studio's time zone.",
+  },
+  missing_sender_id: {
+    title: 'Messages that do not say who is texting',
+    action: 'Identify the sender: start every message with the studio name.',
+  },
+};
+
 export interface ComplianceRow {
   check: Check;
   messages: number;
@@ -19,6 +51,10 @@ export interface ComplianceRow {
   /** sent_after_opt_out only: messages more than 10 business days after the opt-out. */
   late_messages?: number;
   studios: { studio_id: string; messages: number; leads: number }[];
+  title: string;
+  action: string;
+  /** A few affected leads, masked: the studio, the last date and the number's last 4 digits. */
+  examples: { studio_id: string; date: string; phone: string }[];
 }
 
 interface CountRow {
@@ -29,9 +65,23 @@ interface CountRow {
   late_messages: number;
 }
 
+/** `+14155550123` -> `(•••) •••-0123`; other numbers keep only their last 4 digits. */
+export function maskPhone(phone: string | null): string {
+  if (!phone) return 'unknown number';
+  const digits = phone.replace(/\D/g, '');
+  const last4 = digits.slice(-4).padStart(4, '•');
+  return phone.startsWith('+1') && digits.length === 11 ? `(•••) •••-${last4}` : `••• ${last4}`;
+}
+
+const iso = (d: unknown): string => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d));
+
 /** Every check with its counts overall and per studio; a check nothing broke has zeros. */
 export async function complianceRows(db: Db): Promise<ComplianceRow[]> {
   const counts = await db.query<CountRow>(`select * from compliance_counts order by studio_id`);
+  const examples = await db.query<{ check: Check; studio_id: string; last_date: Date; phone: string | null }>(`
+    select "check", studio_id, last_date, phone
+    from check_leads
+    qualify row_number() over (partition by "check" order by last_date desc, studio_id, phone) <= 3`);
   return CHECKS.map((check) => {
     const overall = counts.find((c) => c.check === check && c.studio_id === null);
     const row: ComplianceRow = {
@@ -41,8 +91,77 @@ export async function complianceRows(db: Db): Promise<ComplianceRow[]> {
       studios: counts
         .filter((c) => c.check === check && c.studio_id !== null)
         .map((c) => ({ studio_id: c.studio_id as string, messages: c.messages, leads: c.leads })),
+      ...CHECK_TEXT[check],
+      examples: examples
+        .filter((e) => e.check === check)
+        .map((e) => ({ studio_id: e.studio_id, date: iso(e.last_date), phone: maskPhone(e.phone) })),
     };
     if (check === 'sent_after_opt_out') row.late_messages = overall?.late_messages ?? 0;
     return row;
+  });
+}
+
+export const POLICY_TEXT: Record<string, string> = {
+  verified_consent_only: 'Message only leads whose consent was verified',
+  check_in_every_18_months: 'Check in before messaging anyone silent for 18 months',
+  cap_3_per_week: 'Cap messages at 3 a week per lead',
+  daytime_only: 'No sends before 08:00 or after 21:00',
+  honour_free_text_requests: 'Honour requests to stop written in words',
+  all_of_the_above: 'All of these together',
+};
+
+export interface PolicyRow {
+  policy: string;
+  description: string;
+  messages_avoided: number;
+  opt_outs_avoided: number;
+  /** Of the month's attributed opt-outs. */
+  share_of_opt_outs: number;
+}
+
+/** What each policy would have saved in the review month. */
+export async function policyRows(db: Db, attributedOptOuts: number): Promise<PolicyRow[]> {
+  const rows = await db.query<{ policy: string; messages_avoided: number; opt_outs_avoided: number }>(`select * from policy_savings`);
+  return Object.keys(POLICY_TEXT).map((policy) => {
+    const r = rows.find((x) => x.policy === policy);
+    const opt = r?.opt_outs_avoided ?? 0;
+    return {
+      policy,
+      description: POLICY_TEXT[policy] as string,
+      messages_avoided: r?.messages_avoided ?? 0,
+      opt_outs_avoided: opt,
+      share_of_opt_outs: attributedOptOuts > 0 ? opt / attributedOptOuts : 0,
+    };
+  });
+}
+
+const ERROR_MEANING: Record<number, string> = {
+  21610: 'blocked by the provider: the number had unsubscribed (texted STOP), yet a send was attempted',
+  30007: 'filtered by the carrier as unwanted: carriers do this when recipients complain or opt out a lot',
+};
+
+export interface ProviderEvidenceRow {
+  error_code: number;
+  meaning: string;
+  messages: number;
+  leads: number;
+  studios: { studio_id: string; messages: number; leads: number }[];
+}
+
+export async function providerEvidence(db: Db): Promise<ProviderEvidenceRow[]> {
+  const rows = await db.query<{ error_code: number; studio_id: string | null; messages: number; leads: number }>(
+    `select * from provider_evidence order by studio_id`,
+  );
+  return [21610, 30007].map((code) => {
+    const overall = rows.find((r) => r.error_code === code && r.studio_id === null);
+    return {
+      error_code: code,
+      meaning: ERROR_MEANING[code] as string,
+      messages: overall?.messages ?? 0,
+      leads: overall?.leads ?? 0,
+      studios: rows
+        .filter((r) => r.error_code === code && r.studio_id !== null)
+        .map((r) => ({ studio_id: r.studio_id as string, messages: r.messages, leads: r.leads })),
+    };
   });
 }

@@ -137,6 +137,7 @@ final as (
         studio_id as studio,
         coalesce(campaign_id, '(none)') as campaign,
         hour(sent_at_local) as local_hour,
+        frequency_7d_count::integer as sent_in_7d,
     from measured
 )
 

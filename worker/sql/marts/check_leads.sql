@@ -1,0 +1,49 @@
+-- one row per (check, studio, lead) in the review month: how many of its messages broke the
+-- rule, when, and the lead's id and number (for the analyst's tables, never for the site)
+with
+
+checks as (
+    select * from int_message_checks
+    where local_date between $period_start::date and $period_end::date
+),
+
+requests as (
+    select * from int_opt_out_requests
+    where not is_processed and local_date between $period_start::date and $period_end::date
+),
+
+leads as (
+    select studio_id, lead_key, lead_id, phone from int_leads
+),
+
+long as (
+    select 'sent_after_opt_out' as "check", studio_id, lead_key, local_date from checks where is_sent_after_opt_out
+    union all
+    select 'unprocessed_opt_out_request', studio_id, lead_key, local_date from requests
+    union all
+    select 'sent_to_deactivated', studio_id, lead_key, local_date from checks where is_sent_to_deactivated
+    union all
+    select 'sent_without_consent', studio_id, lead_key, local_date from checks where is_sent_without_consent
+    union all
+    select 'check_in_overdue', studio_id, lead_key, local_date from checks where is_check_in_overdue
+    union all
+    select 'quiet_hours', studio_id, lead_key, local_date from checks where is_quiet_hours
+    union all
+    select 'missing_sender_id', studio_id, lead_key, local_date from checks where is_missing_sender_id
+),
+
+final as (
+    select
+        long."check",
+        long.studio_id,
+        leads.lead_id,
+        coalesce(leads.phone, case when long.lead_key like 'phone:%' then substr(long.lead_key, 7) end) as phone,
+        count(*)::integer as messages,
+        min(long.local_date) as first_date,
+        max(long.local_date) as last_date,
+    from long
+    left join leads on leads.studio_id = long.studio_id and leads.lead_key = long.lead_key
+    group by all
+)
+
+select * from final
