@@ -14,9 +14,8 @@ export const INTERMEDIATE_MODELS: readonly string[] = [
   'intermediate/int_opt_out_events',
   'intermediate/int_opt_outs_attributed',
   'intermediate/int_messages_cohorts',
-  'intermediate/int_message_checks',
   'intermediate/int_opt_out_requests',
-  'intermediate/int_message_risks',
+  'intermediate/int_message_checks',
 ];
 
 /** Marts depend on the review period, known once the intermediate models have run. */

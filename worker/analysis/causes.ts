@@ -60,11 +60,11 @@ export const ACTIONS: Record<Cause, string> = {
     'Honour opt-outs: treat free-text requests ("please stop") as opt-outs within 24 hours, suppress opted-out and deactivated numbers before every send, and process the carriers\' daily deactivation file.',
 };
 
-/** Risk factors: SQL over int_message_risks, and the cohort dimension that shows each. */
+/** Risk factors: SQL over int_message_checks, and the cohort dimension that shows each. */
 const QUIET_HOURS = ['00', '01', '02', '03', '04', '05', '06', '07', '21', '22', '23'];
 
 /**
- * Risk factors: SQL over int_message_risks, the cohort dimension that shows each and the keys
+ * Risk factors: SQL over int_message_checks, the cohort dimension that shows each and the keys
  * of that dimension that are the risk (null: any key; the one carrying most excess is named).
  */
 const FACTORS: Record<Exclude<Cause, 'irrelevant_content'>, { sql: string; dimension: Dimension; keys: string[] | null; who: string }> = {
@@ -186,8 +186,12 @@ interface SpikeDays {
   baseline: string[];
 }
 
-/** Loads the spike's window and baseline days into a temp table the queries join on. */
+/**
+ * Loads the spike's window and baseline days into a temp table the queries join on, one row per
+ * studio and date (an overall spike lists every studio), so the join is a plain equi-join.
+ */
 async function loadDays(db: Db, spikes: SpikeDays[]): Promise<void> {
+  const studios = (await db.query<{ studio_id: string }>(`select studio_id from int_studios order by studio_id`)).map((r) => r.studio_id);
   await db.exec(`create or replace temp table spike_days (spike_no integer, part varchar, studio_id varchar, local_date date)`);
   const appender = await db.appender('spike_days');
   spikes.forEach((s, i) => {
@@ -195,20 +199,21 @@ async function loadDays(db: Db, spikes: SpikeDays[]): Promise<void> {
       ['window', s.window],
       ['baseline', s.baseline],
     ] as const) {
-      for (const d of dates) {
-        appender.appendInteger(i);
-        appender.appendVarchar(part);
-        if (s.studioId === null) appender.appendNull();
-        else appender.appendVarchar(s.studioId);
-        appender.appendVarchar(d);
-        appender.endRow();
+      for (const studio of s.studioId === null ? studios : [s.studioId]) {
+        for (const d of dates) {
+          appender.appendInteger(i);
+          appender.appendVarchar(part);
+          appender.appendVarchar(studio);
+          appender.appendVarchar(d);
+          appender.endRow();
+        }
       }
     }
   });
   appender.closeSync();
 }
 
-const JOIN_DAYS = `join spike_days d on d.local_date = m.local_date and (d.studio_id is null or d.studio_id = m.studio_id)`;
+const JOIN_DAYS = `join spike_days d on d.local_date = m.local_date and d.studio_id = m.studio_id`;
 
 /** Explains every spike of a list (all of one run, in one pass over the messages). */
 export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string | null })[]): Promise<Explanation[]> {
@@ -225,7 +230,7 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
     from long group by all`);
   const factorNames = Object.keys(FACTORS) as (keyof typeof FACTORS)[];
   const factorRows = await db.query<{ spike_no: number; part: string; factor: string; flag: boolean; n: number; x: number; leads: number }>(`
-    with m as (select * from int_message_risks),
+    with m as (select * from int_message_checks),
     picked as (select d.spike_no, d.part, m.* from m ${JOIN_DAYS})
     ${factorNames
       .map(
@@ -235,14 +240,14 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
       )
       .join(' union all ')}`);
   const campaignRows = await db.query<{ spike_no: number; campaign: string; n: number; x: number; missing_sender: number }>(`
-    with m as (select * from int_message_risks)
+    with m as (select * from int_message_checks)
     select d.spike_no, m.campaign, count(*)::integer as n, sum(m.count_opt_outs)::integer as x,
       count(*) filter (where m.is_missing_sender_id)::integer as missing_sender
     from m ${JOIN_DAYS}
     where d.part = 'window'
     group by all`);
   const batchRows = await db.query<{ spike_no: number; lead_source: string; created_on: string; leads: number; x: number }>(`
-    with m as (select * from int_message_risks)
+    with m as (select * from int_message_checks)
     select d.spike_no, coalesce(m.lead_source, 'unknown') as lead_source, strftime(m.lead_created_on, '%Y-%m-%d') as created_on,
       count(distinct m.lead_key)::integer as leads, sum(m.count_opt_outs)::integer as x
     from m ${JOIN_DAYS}

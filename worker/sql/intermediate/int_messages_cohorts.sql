@@ -65,6 +65,8 @@ joined as (
         leads.consent_at,
         leads.consent_method,
         leads.last_engaged_at,
+        leads.phone as lead_phone,
+        leads.first_name,
         campaigns.is_blast,
         coalesce(attributed.count_opt_outs, 0) as count_opt_outs,
     from with_last_inbound as m
@@ -138,6 +140,12 @@ final as (
         coalesce(campaign_id, '(none)') as campaign,
         hour(sent_at_local) as local_hour,
         frequency_7d_count::integer as sent_in_7d,
+        -- for the checks and the spike analysis, so they need not join back to the messages
+        coalesce(phone, lead_phone) as recipient_phone,
+        cast(created_at as date) as lead_created_on,
+        first_name,
+        consent_at,
+        coalesce(is_blast, false) as is_blast,
     from measured
 )
 

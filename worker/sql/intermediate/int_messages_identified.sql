@@ -29,10 +29,11 @@ identified as (
         messages.direction = 'outbound' and messages.status in ('sent', 'delivered') as is_reached,
         make_timestamp(epoch_us(messages.sent_at) + offsets.utc_offset_us) as sent_at_local,
     from messages
+    -- equality conditions only: an extra "lead_id is null" here turns the hash join into a
+    -- nested loop; the case above prefers lead_id anyway
     left join leads_by_phone
         on leads_by_phone.studio_id = messages.studio_id
         and leads_by_phone.phone = messages.phone
-        and messages.lead_id is null
     left join studios on studios.studio_id = messages.studio_id
     left join offsets
         on offsets.timezone = studios.timezone

@@ -33,7 +33,7 @@ events as (
         null::varchar as message_id,
     from opt_out_rows as o
     left join leads_by_phone as p
-        on p.studio_id = o.studio_id and p.phone = o.phone and o.lead_id is null
+        on p.studio_id = o.studio_id and p.phone = o.phone
 
     union all
 

@@ -3,7 +3,7 @@
 with
 
 risks as (
-    select * from int_message_risks
+    select * from int_message_checks
     where local_date between $period_start::date and $period_end::date
 ),
 

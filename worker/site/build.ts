@@ -1,0 +1,104 @@
+import { copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { isMainThread } from 'node:worker_threads';
+import { OptoutError } from '../errors.ts';
+import { loadSiteData } from '../../site/lib/load.ts';
+import type { Download } from '../../site/lib/downloads.ts';
+import { PROJECT_ROOT, siteConfig } from './config.ts';
+import { relativizeHtml } from './relative.ts';
+
+/**
+ * Builds the report site from `reportDir/report.json` into `outDir` with Astro's build() API:
+ * 1. reads and checks the report (zod) so a broken contract fails before Astro starts;
+ * 2. runs Astro on `site/`; the pages learn where the report is from a virtual module
+ *    (`virtual:optout/report`, served by a Vite plugin), never from the environment;
+ * 3. makes every root-relative link relative, so the site works from disk or under any path;
+ * 4. writes the safe downloads (masked CSV, Parquet when nothing needed masking).
+ */
+
+export interface BuildSiteOptions {
+  reportDir: string;
+  outDir: string;
+  quiet?: boolean;
+}
+
+async function htmlFiles(dir: string, under = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(path.join(dir, under), { withFileTypes: true })) {
+    const rel = under ? `${under}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...(await htmlFiles(dir, rel)));
+    else if (entry.name.endsWith('.html')) out.push(rel);
+  }
+  return out.sort();
+}
+
+async function writeDownloads(outDir: string, downloads: Download[]): Promise<void> {
+  const dir = path.join(outDir, 'downloads');
+  await mkdir(dir, { recursive: true });
+  for (const d of downloads) {
+    await writeFile(path.join(dir, d.csv.name), d.csv.text);
+    if (d.parquet) await copyFile(d.parquet.source, path.join(dir, d.parquet.name));
+  }
+}
+
+/**
+ * Astro renders the pages from a server bundle written beside its output when that is inside the
+ * working directory (else under ./.astro), and the bundle imports Astro's runtime from
+ * node_modules: so Astro builds into a fresh folder under the project's node_modules/.cache, with
+ * the project as working directory, and the pages are copied to outDir afterwards. Each build
+ * has its own folder: builds running at the same time, or one after another in one process,
+ * never share files or modules.
+ */
+async function inFolder<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  if (!isMainThread) return work();
+  const previous = process.cwd();
+  process.chdir(dir);
+  try {
+    return await work();
+  } finally {
+    process.chdir(previous);
+  }
+}
+
+export async function buildSite(options: BuildSiteOptions): Promise<{ pages: number; seconds: number }> {
+  const started = performance.now();
+  const reportDir = path.resolve(options.reportDir);
+  const outDir = path.resolve(options.outDir);
+  if (reportDir === outDir || reportDir.startsWith(`${outDir}${path.sep}`)) {
+    throw new OptoutError(`${outDir}: the site folder cannot hold the report (it is emptied before every build)`);
+  }
+  let downloads: Download[];
+  try {
+    downloads = loadSiteData(reportDir).downloads;
+  } catch (e) {
+    throw new OptoutError(`site: ${(e as Error).message}`);
+  }
+
+  const buildId = randomUUID();
+  const staging = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'optout-site', buildId);
+  // Astro would otherwise send anonymous usage data from this machine.
+  process.env.ASTRO_TELEMETRY_DISABLED = '1';
+  const { build } = await import('astro');
+  try {
+    await inFolder(PROJECT_ROOT, () =>
+      build({
+        ...siteConfig({ reportDir, buildId, outDir: path.join(staging, 'site'), cacheDir: path.join(staging, 'cache') }),
+        configFile: false,
+        logLevel: options.quiet ? 'silent' : 'info',
+      }),
+    );
+    await rm(outDir, { recursive: true, force: true });
+    await cp(path.join(staging, 'site'), outDir, { recursive: true });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+
+  const pages = await htmlFiles(outDir);
+  for (const page of pages) {
+    const file = path.join(outDir, page);
+    await writeFile(file, relativizeHtml(await readFile(file, 'utf8'), page));
+  }
+  await writeDownloads(outDir, downloads);
+  return { pages: pages.length, seconds: (performance.now() - started) / 1000 };
+}
