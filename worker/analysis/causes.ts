@@ -219,41 +219,41 @@ const JOIN_DAYS = `join spike_days d on d.local_date = m.local_date and d.studio
 export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string | null })[]): Promise<Explanation[]> {
   if (spikes.length === 0) return [];
   await loadDays(db, spikes.map((s) => ({ studioId: s.studio_id, window: s.days.map((d) => d.date), baseline: s.baseline_dates })));
+  // The messages of every spike's window and baseline, once; the four summaries read it.
+  await db.exec(`create or replace temp table spike_messages as
+    select d.spike_no, d.part, m.* from int_message_checks m ${JOIN_DAYS}`);
   const cohortRows = await db.query<{ spike_no: number; part: string; dimension: Dimension; key: string; n: number; x: number }>(`
-    with m as (select * from int_messages_cohorts),
-    picked as (select d.spike_no, d.part, m.* from m ${JOIN_DAYS}),
-    long as (
-      unpivot (select spike_no, part, count_opt_outs, ${DIMENSIONS.join(', ')} from picked)
+    with long as (
+      unpivot (select spike_no, part, count_opt_outs, ${DIMENSIONS.join(', ')} from spike_messages)
       on ${DIMENSIONS.join(', ')} into name dimension value key
     )
     select spike_no, part, dimension, key, count(*)::integer as n, sum(count_opt_outs)::integer as x
     from long group by all`);
   const factorNames = Object.keys(FACTORS) as (keyof typeof FACTORS)[];
-  const factorRows = await db.query<{ spike_no: number; part: string; factor: string; flag: boolean; n: number; x: number; leads: number }>(`
-    with m as (select * from int_message_checks),
-    picked as (select d.spike_no, d.part, m.* from m ${JOIN_DAYS})
-    ${factorNames
-      .map(
-        (f) => `select spike_no, part, '${f}' as factor, (${FACTORS[f].sql}) as flag, count(*)::integer as n,
-          sum(count_opt_outs)::integer as x, count(distinct (studio_id, lead_key))::integer as leads
-        from picked group by all`,
-      )
-      .join(' union all ')}`);
+  const totals = await db.query<Record<string, number> & { spike_no: number; part: string }>(`
+    select spike_no, part, count(*)::integer as n, sum(count_opt_outs)::integer as x,
+      ${factorNames
+        .map(
+          (f) => `count(*) filter (where ${FACTORS[f].sql})::integer as "n_${f}",
+        coalesce(sum(count_opt_outs) filter (where ${FACTORS[f].sql}), 0)::integer as "x_${f}",
+        count(distinct (studio_id, lead_key)) filter (where ${FACTORS[f].sql})::integer as "leads_${f}"`,
+        )
+        .join(',\n      ')}
+    from spike_messages group by spike_no, part`);
   const campaignRows = await db.query<{ spike_no: number; campaign: string; n: number; x: number; missing_sender: number }>(`
-    with m as (select * from int_message_checks)
-    select d.spike_no, m.campaign, count(*)::integer as n, sum(m.count_opt_outs)::integer as x,
-      count(*) filter (where m.is_missing_sender_id)::integer as missing_sender
-    from m ${JOIN_DAYS}
-    where d.part = 'window'
+    select spike_no, campaign, count(*)::integer as n, sum(count_opt_outs)::integer as x,
+      count(*) filter (where is_missing_sender_id)::integer as missing_sender
+    from spike_messages
+    where part = 'window'
     group by all`);
   const batchRows = await db.query<{ spike_no: number; lead_source: string; created_on: string; leads: number; x: number }>(`
-    with m as (select * from int_message_checks)
-    select d.spike_no, coalesce(m.lead_source, 'unknown') as lead_source, strftime(m.lead_created_on, '%Y-%m-%d') as created_on,
-      count(distinct m.lead_key)::integer as leads, sum(m.count_opt_outs)::integer as x
-    from m ${JOIN_DAYS}
-    where d.part = 'window' and m.is_unverified_consent and m.lead_created_on is not null
+    select spike_no, coalesce(lead_source, 'unknown') as lead_source, strftime(lead_created_on, '%Y-%m-%d') as created_on,
+      count(distinct lead_key)::integer as leads, sum(count_opt_outs)::integer as x
+    from spike_messages
+    where part = 'window' and is_unverified_consent and lead_created_on is not null
     group by all
     order by leads desc`);
+  await db.exec('drop table spike_messages');
 
   return spikes.map((spike, i) => {
     const baselineRate = spike.baseline_rate;
@@ -265,8 +265,11 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
     const excess = spike.opt_outs - spike.expected_opt_outs;
 
     const factor = (f: string, part: string, flag: boolean): Counts & { leads: number } => {
-      const r = factorRows.find((x) => x.spike_no === i && x.factor === f && x.part === part && x.flag === flag);
-      return { n: r?.n ?? 0, x: r?.x ?? 0, leads: r?.leads ?? 0 };
+      const r = totals.find((x) => x.spike_no === i && x.part === part);
+      const n = r?.[`n_${f}`] ?? 0;
+      const x = r?.[`x_${f}`] ?? 0;
+      // the messages without the factor: the rest of the part (their lead count is not used)
+      return flag ? { n, x, leads: r?.[`leads_${f}`] ?? 0 } : { n: (r?.n ?? 0) - n, x: (r?.x ?? 0) - x, leads: 0 };
     };
     const scores = new Map<Cause, number>();
     for (const f of factorNames) {

@@ -106,8 +106,16 @@ final as (
         messages.campaign_id,
         messages.campaign,
         messages.count_opt_outs,
-        messages.lead_source,
         messages.lead_created_on,
+        -- the cohort keys, so the spike analysis reads one table
+        messages.lead_source,
+        messages.lead_age,
+        messages.frequency_7d,
+        messages.consent,
+        messages.engagement,
+        messages.campaign_type,
+        messages.send_hour,
+        messages.studio,
         coalesce(sent_after.is_sent_after_opt_out, false) as is_sent_after_opt_out,
         case when sent_after.is_sent_after_opt_out then sent_after.business_days_after_opt_out end
             as business_days_after_opt_out,
