@@ -8,6 +8,7 @@ import { FREE_TEXT_PATTERNS } from '../worker/analysis/freetext.ts';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '..', '..', 'shared', 'examples', 'edge-cases', 'input');
 const DATA_TESTS = path.join(import.meta.dirname, 'data');
+const SAMPLE = path.resolve(import.meta.dirname, '..', 'data', 'sample');
 
 /** Builds the edge-case export through the whole pipeline, keeping the database open. */
 async function edgeCases(): Promise<Db> {
@@ -33,13 +34,26 @@ describe('SQL models', () => {
     }
   });
 
-  it('every data test returns no failing rows', async () => {
-    const files = (await readdir(DATA_TESTS)).filter((f) => f.endsWith('.sql')).sort();
-    expect(files.length).toBeGreaterThanOrEqual(6);
-    for (const file of files) {
-      const sql = await readFile(path.join(DATA_TESTS, file), 'utf8');
-      const failing = await db.query(sql, paramsFor(sql, { attribution_hours: 72 }));
-      expect({ file, failing }).toEqual({ file, failing: [] });
+  it('every data test returns no failing rows on the edge cases', async () => {
+    await expectNoFailingRows(db);
+  });
+
+  it('every data test returns no failing rows on the bundled sample', async () => {
+    const { db: sample } = await pipeline({ messages: [] }, { input: SAMPLE, month: '2026-09' });
+    try {
+      await expectNoFailingRows(sample);
+    } finally {
+      sample.close();
     }
   });
 });
+
+async function expectNoFailingRows(db: Db): Promise<void> {
+  const files = (await readdir(DATA_TESTS)).filter((f) => f.endsWith('.sql')).sort();
+  expect(files.length).toBeGreaterThanOrEqual(9);
+  for (const file of files) {
+    const sql = await readFile(path.join(DATA_TESTS, file), 'utf8');
+    const failing = await db.query(sql, paramsFor(sql, { attribution_hours: 72 }));
+    expect({ file, failing }).toEqual({ file, failing: [] });
+  }
+}
