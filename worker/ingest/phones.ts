@@ -8,16 +8,10 @@ export interface NormalisedPhone {
 /**
  * The key a raw phone string is normalised under: the string without the separators people put
  * in numbers (spaces, dots, dashes, brackets, slashes). `(415) 555-0101` and `415.555.0101`
- * share a key, so each distinct number is parsed once, not each row. The same expression runs
- * in SQL (phoneKeySql) to join the results back.
+ * share a key, so libphonenumber runs once per number, not once per notation or row.
  */
 export function phoneKey(raw: string): string {
   return raw.replace(/[\s().\-/]/g, '');
-}
-
-/** SQL twin of phoneKey(), applied to a varchar expression. */
-export function phoneKeySql(expr: string): string {
-  return `regexp_replace(${expr}, '[\\s().\\-/]', '', 'g')`;
 }
 
 const NANP_REGIONS = new Set(['US', 'CA', 'AG', 'AI', 'AS', 'BB', 'BM', 'BS', 'DM', 'DO', 'GD', 'GU', 'JM', 'KN', 'KY', 'LC', 'MP', 'MS', 'PR', 'SX', 'TC', 'TT', 'VC', 'VG', 'VI']);
@@ -33,6 +27,7 @@ const NANP_REGIONS = new Set(['US', 'CA', 'AG', 'AI', 'AS', 'BB', 'BM', 'BS', 'D
  */
 export class PhoneNormaliser {
   private readonly prefixVerdict = new Map<string, boolean>();
+  private readonly byKey = new Map<string, string | null>();
   private readonly nanp: boolean;
   parsed = 0;
 
@@ -54,7 +49,12 @@ export class PhoneNormaliser {
         return ok ? `+1${national}` : null;
       }
     }
-    return this.slow(key);
+    let e164 = this.byKey.get(key);
+    if (e164 === undefined) {
+      e164 = this.slow(key);
+      this.byKey.set(key, e164);
+    }
+    return e164;
   }
 
   /** libphonenumber itself. */

@@ -1,5 +1,5 @@
 import { ident, type Db } from '../db.ts';
-import { phoneKeySql, type PhoneNormaliser } from './phones.ts';
+import { phoneKey, type PhoneNormaliser } from './phones.ts';
 import { TABLES, type ColumnDef, type TableDef } from './tables.ts';
 
 /**
@@ -93,20 +93,20 @@ function checkedSql(def: TableDef): string {
   const joins: string[] = [];
   for (const c of cols) {
     if (c.kind === 'phone') {
-      joins.push(`left join phone_map as ${q(`pm_${c.name}`)} on ${q(`pm_${c.name}`)}.key = ${phoneKeySql(q(`v_${c.name}`))}`);
+      joins.push(`left join phone_lookup as ${q(`pm_${c.name}`)} on ${q(`pm_${c.name}`)}.raw = ${q(`v_${c.name}`)}`);
     }
     if (c.kind === 'timezone') joins.push(`left join tz_names on lower(tz_names.name) = lower(${q(`v_${c.name}`)})`);
   }
   const typed = cols.map((c) => {
     if (def.name === 'messages' && c.name === 'studio_id') {
       // A Twilio row's studio: the studio whose number sent or received it, else that number.
-      return `coalesce(v_studio_id, sn.studio_id, pm_sn.e164, ${phoneKeySql('v_studio_number')}) as studio_id`;
+      return `coalesce(v_studio_id, sn.studio_id, pm_sn.e164, pm_sn.key) as studio_id`;
     }
     return `${typedExpr(c)} as ${q(c.name)}`;
   });
   if (def.name === 'messages') {
-    joins.push(`left join phone_map as pm_sn on pm_sn.key = ${phoneKeySql('v_studio_number')}`);
-    joins.push(`left join studio_number_lookup as sn on sn.number_key = coalesce(pm_sn.e164, ${phoneKeySql('v_studio_number')})`);
+    joins.push(`left join phone_lookup as pm_sn on pm_sn.raw = v_studio_number`);
+    joins.push(`left join studio_number_lookup as sn on sn.number_key = coalesce(pm_sn.e164, pm_sn.key)`);
   }
   // Timestamps are parsed once here and checked for finiteness in `typed`.
   const parsedCols = cols.filter((c) => c.kind === 'timestamp' || c.kind === 'date_or_timestamp').map((c) => c.name);
@@ -189,9 +189,13 @@ drop table ranked_${def.name};
 drop table checked_${def.name};`;
 }
 
-/** Normalises every raw phone key not yet in phone_map, in JS, once per distinct key. */
+/**
+ * Normalises every distinct raw phone string not yet in phone_lookup, in JS (libphonenumber),
+ * once per distinct string and, inside the normaliser, once per separator-free key. Staging then
+ * joins on the raw string: no per-row regular expression in SQL.
+ */
 async function normalisePhones(db: Db, phones: PhoneNormaliser): Promise<number> {
-  await db.exec(`create table if not exists phone_map (key varchar primary key, e164 varchar)`);
+  await db.exec(`create table if not exists phone_lookup (raw varchar primary key, key varchar, e164 varchar)`);
   const sources = [
     `select phone as v from raw_leads`,
     `select phone from raw_messages`,
@@ -200,23 +204,25 @@ async function normalisePhones(db: Db, phones: PhoneNormaliser): Promise<number>
     `select phone from raw_deactivations`,
     `select unnest(string_split(number, ';')) from raw_studios`,
   ];
-  const keys = await db.query<{ key: string }>(
-    `select distinct ${phoneKeySql('trim(v)')} as key
+  const raws = await db.query<{ raw: string }>(
+    `select distinct trim(v) as raw
      from (${sources.join(' union all ')}) as s(v)
      where v is not null and trim(v) <> ''
-       and ${phoneKeySql('trim(v)')} not in (select key from phone_map)`,
+     except select raw from phone_lookup`,
   );
-  if (keys.length === 0) return 0;
-  const appender = await db.appender('phone_map');
-  for (const { key } of keys) {
-    appender.appendVarchar(key);
+  if (raws.length === 0) return 0;
+  const appender = await db.appender('phone_lookup');
+  for (const { raw } of raws) {
+    const key = phoneKey(raw);
     const e164 = phones.normalise(key);
+    appender.appendVarchar(raw);
+    appender.appendVarchar(key);
     if (e164 === null) appender.appendNull();
     else appender.appendVarchar(e164);
     appender.endRow();
   }
   appender.closeSync();
-  return keys.length;
+  return raws.length;
 }
 
 /** Builds every stg_ table and the rejected and duplicate lists from the raw tables. */
@@ -236,10 +242,9 @@ export async function stage(db: Db, phones: PhoneNormaliser): Promise<{ phonesNo
     if (def.name === 'messages') {
       // Studios are staged first; Twilio rows are placed by the studios' numbers.
       await db.exec(`create or replace temp table studio_number_lookup as
-        select coalesce(pm.e164, n.key) as number_key, min(n.studio_id) as studio_id
-        from (select studio_id, ${phoneKeySql('trim(x)')} as key from stg_studios, unnest(string_split(number, ';')) as t(x)) as n
-        left join phone_map pm using (key)
-        where n.key <> ''
+        select coalesce(pm.e164, pm.key) as number_key, min(n.studio_id) as studio_id
+        from (select studio_id, trim(x) as raw from stg_studios, unnest(string_split(number, ';')) as t(x)) as n
+        join phone_lookup pm using (raw)
         group by all`);
     }
     await db.exec(checkedSql(def));
