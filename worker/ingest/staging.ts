@@ -14,6 +14,16 @@ import { TABLES, type ColumnDef, type TableDef } from './tables.ts';
 const q = ident;
 
 /** A timestamp: ISO-8601 (an offset or Z is exact, naive is UTC), or RFC 2822 as Twilio writes it. */
+/**
+ * A raw value trimmed of surrounding spaces, empty = missing. trim() on every value of every
+ * column cost seconds per million rows; testing the ends first costs a tenth of that.
+ */
+const CLEAN_MACRO = `
+create or replace temp macro clean(v) as case
+  when starts_with(v, ' ') or ends_with(v, ' ') then nullif(trim(v), '')
+  else nullif(v, '')
+end`;
+
 const TIMESTAMP_MACRO = `
 create or replace temp macro parse_ts(v) as case
   when v is null then null
@@ -89,7 +99,7 @@ function reasonExpr(def: TableDef): string {
 function checkedSql(def: TableDef): string {
   const cols = def.columns;
   const extra = def.name === 'messages' ? ['studio_number'] : [];
-  const trimmed = [...cols.map((c) => c.name), ...extra].map((n) => `nullif(trim(r.${q(n)}), '') as ${q(`v_${n}`)}`);
+  const trimmed = [...cols.map((c) => c.name), ...extra].map((n) => `clean(r.${q(n)}) as ${q(`v_${n}`)}`);
   const joins: string[] = [];
   for (const c of cols) {
     if (c.kind === 'phone') {
@@ -229,6 +239,7 @@ async function normalisePhones(db: Db, phones: PhoneNormaliser): Promise<number>
 export async function stage(db: Db, phones: PhoneNormaliser): Promise<{ phonesNormalised: number }> {
   const phonesNormalised = await normalisePhones(db, phones);
   await db.exec(TIMESTAMP_MACRO);
+  await db.exec(CLEAN_MACRO);
   await db.exec(`create or replace temp table tz_names as select name from pg_timezone_names()`);
   await db.exec(`create or replace table ingest_rejected (
     table_name varchar, file_id integer, record_no bigint, logical_line bigint, reason varchar, record varchar,
