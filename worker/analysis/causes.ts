@@ -219,41 +219,54 @@ const JOIN_DAYS = `join spike_days d on d.local_date = m.local_date and d.studio
 export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string | null })[]): Promise<Explanation[]> {
   if (spikes.length === 0) return [];
   await loadDays(db, spikes.map((s) => ({ studioId: s.studio_id, window: s.days.map((d) => d.date), baseline: s.baseline_dates })));
-  // The messages of every spike's window and baseline, once; the four summaries read it.
-  await db.exec(`create or replace temp table spike_messages as
-    select d.spike_no, d.part, m.* from int_message_checks m ${JOIN_DAYS}`);
+  // Each (studio, day) any spike needs is summarised once: per cohort, and per risk factor.
+  // A spike's window and baseline are then sums of those days (spikes overlap, days do not).
+  const factorNames = Object.keys(FACTORS) as (keyof typeof FACTORS)[];
+  await db.exec(`create or replace temp table spike_day_messages as
+    select m.* from int_message_checks m
+    semi join (select distinct studio_id, local_date from spike_days) d using (studio_id, local_date)`);
   const cohortRows = await db.query<{ spike_no: number; part: string; dimension: Dimension; key: string; n: number; x: number }>(`
     with long as (
-      unpivot (select spike_no, part, count_opt_outs, ${DIMENSIONS.join(', ')} from spike_messages)
+      unpivot (select studio_id, local_date, count_opt_outs, ${DIMENSIONS.join(', ')} from spike_day_messages)
       on ${DIMENSIONS.join(', ')} into name dimension value key
+    ),
+    per_day as (
+      select studio_id, local_date, dimension, key, count(*) as n, sum(count_opt_outs) as x from long group by all
     )
-    select spike_no, part, dimension, key, count(*)::integer as n, sum(count_opt_outs)::integer as x
-    from long group by all`);
-  const factorNames = Object.keys(FACTORS) as (keyof typeof FACTORS)[];
+    select d.spike_no, d.part, p.dimension, p.key, sum(p.n)::integer as n, sum(p.x)::integer as x
+    from per_day p join spike_days d using (studio_id, local_date)
+    group by all`);
   const totals = await db.query<Record<string, number> & { spike_no: number; part: string }>(`
-    select spike_no, part, count(*)::integer as n, sum(count_opt_outs)::integer as x,
+    with per_day as (
+      select studio_id, local_date, count(*)::integer as n, sum(count_opt_outs)::integer as x,
       ${factorNames
-        .map(
-          (f) => `count(*) filter (where ${FACTORS[f].sql})::integer as "n_${f}",
-        coalesce(sum(count_opt_outs) filter (where ${FACTORS[f].sql}), 0)::integer as "x_${f}",
-        count(distinct (studio_id, lead_key)) filter (where ${FACTORS[f].sql})::integer as "leads_${f}"`,
-        )
+        .map((f) => `count(*) filter (where ${FACTORS[f].sql})::integer as "n_${f}",
+        coalesce(sum(count_opt_outs) filter (where ${FACTORS[f].sql}), 0)::integer as "x_${f}"`)
         .join(',\n      ')}
-    from spike_messages group by spike_no, part`);
+      from spike_day_messages group by studio_id, local_date
+    )
+    select d.spike_no, d.part, ${['n', 'x', ...factorNames.flatMap((f) => [`n_${f}`, `x_${f}`])].map((c) => `sum(p."${c}")::integer as "${c}"`).join(', ')}
+    from per_day p join spike_days d using (studio_id, local_date)
+    group by all`);
+  // Distinct leads, campaigns and import batches: only the windows' own messages.
+  await db.exec(`create or replace temp table spike_window_messages as
+    select d.spike_no, m.* from spike_day_messages m join spike_days d using (studio_id, local_date) where d.part = 'window'`);
+  const leads = await db.query<Record<string, number> & { spike_no: number }>(`
+    select spike_no, ${factorNames.map((f) => `count(distinct (studio_id, lead_key)) filter (where ${FACTORS[f].sql})::integer as "leads_${f}"`).join(', ')}
+    from spike_window_messages group by spike_no`);
   const campaignRows = await db.query<{ spike_no: number; campaign: string; n: number; x: number; missing_sender: number }>(`
     select spike_no, campaign, count(*)::integer as n, sum(count_opt_outs)::integer as x,
       count(*) filter (where is_missing_sender_id)::integer as missing_sender
-    from spike_messages
-    where part = 'window'
+    from spike_window_messages
     group by all`);
   const batchRows = await db.query<{ spike_no: number; lead_source: string; created_on: string; leads: number; x: number }>(`
     select spike_no, coalesce(lead_source, 'unknown') as lead_source, strftime(lead_created_on, '%Y-%m-%d') as created_on,
       count(distinct lead_key)::integer as leads, sum(count_opt_outs)::integer as x
-    from spike_messages
-    where part = 'window' and is_unverified_consent and lead_created_on is not null
+    from spike_window_messages
+    where is_unverified_consent and lead_created_on is not null
     group by all
     order by leads desc`);
-  await db.exec('drop table spike_messages');
+  await db.exec('drop table spike_window_messages; drop table spike_day_messages');
 
   return spikes.map((spike, i) => {
     const baselineRate = spike.baseline_rate;
@@ -268,8 +281,9 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
       const r = totals.find((x) => x.spike_no === i && x.part === part);
       const n = r?.[`n_${f}`] ?? 0;
       const x = r?.[`x_${f}`] ?? 0;
+      const l = part === 'window' ? (leads.find((x) => x.spike_no === i)?.[`leads_${f}`] ?? 0) : 0;
       // the messages without the factor: the rest of the part (their lead count is not used)
-      return flag ? { n, x, leads: r?.[`leads_${f}`] ?? 0 } : { n: (r?.n ?? 0) - n, x: (r?.x ?? 0) - x, leads: 0 };
+      return flag ? { n, x, leads: l } : { n: (r?.n ?? 0) - n, x: (r?.x ?? 0) - x, leads: 0 };
     };
     const scores = new Map<Cause, number>();
     for (const f of factorNames) {

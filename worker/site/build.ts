@@ -85,7 +85,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<{ pages: num
       build({
         ...siteConfig({ reportDir, buildId, outDir: path.join(staging, 'site'), cacheDir: path.join(staging, 'cache') }),
         configFile: false,
-        logLevel: options.quiet ? 'silent' : 'info',
+        logLevel: options.quiet ? 'silent' : 'warn',
       }),
     );
     await rm(outDir, { recursive: true, force: true });
