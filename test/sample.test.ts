@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { normalizeConfig } from '../worker/config.ts';
@@ -35,6 +35,19 @@ describe('the bundled sample export', () => {
     expect(flagged('frequency_7d', '7+')).toBe('high');
     expect(flagged('send_hour', '23')).toBe('high');
     expect(flagged('campaign', 's2-partner-promo-2026-09-28')).toBe('high');
+  });
+});
+
+describe('the report is deterministic', () => {
+  it('writes the same report.json byte for byte on a second run', async () => {
+    const input = path.join(import.meta.dirname, '..', 'data', 'sample');
+    const texts: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const out = await mkdtemp(path.join(tmpdir(), 'optout-det-'));
+      await run(normalizeConfig({ input, out, site: false }), { progress: () => undefined });
+      texts.push(await readFile(path.join(out, 'report.json'), 'utf8'));
+    }
+    expect(texts[1]).toBe(texts[0]);
   });
 });
 

@@ -139,13 +139,14 @@ export function kitagawa(
     const rate = (N * (r - rb) * (ws + bs)) / 2;
     rows.push({ key, reached: w.n, opt_outs: w.x, baseline_reached: b.n, baseline_opt_outs: b.x, mix, rate, total: mix + rate });
   }
-  return rows.sort((a, b) => b.total - a.total);
+  // ties broken by key, so the output does not depend on the order SQL returned the rows in
+  return rows.sort((a, b) => b.total - a.total || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** The cohorts carrying most excess either way; the rest folded into one "(other)" row. */
 export function topRows(rows: DecompositionRow[], keep = 8): DecompositionRow[] {
   if (rows.length <= keep) return rows;
-  const byWeight = [...rows].sort((a, b) => Math.abs(b.total) - Math.abs(a.total));
+  const byWeight = [...rows].sort((a, b) => Math.abs(b.total) - Math.abs(a.total) || (a.key < b.key ? -1 : 1));
   const kept = new Set(byWeight.slice(0, keep - 1));
   const rest = rows.filter((r) => !kept.has(r));
   const other = rest.reduce(

@@ -86,7 +86,8 @@ function sortRows(dimension: Dimension, rows: CohortRow[]): CohortRow[] {
 
 /** Every cohort row of every dimension, with its interval, lift, flag and shrunk rate. */
 export async function cohortRows(db: Db, overallRate: number): Promise<Record<Dimension, CohortRow[]>> {
-  const counts = await db.query<CountRow>(`select * from cohort_counts`);
+  // ordered, so that sums of floating-point numbers come out the same on every run
+  const counts = await db.query<CountRow>(`select * from cohort_counts order by dimension, key, period`);
   const out = {} as Record<Dimension, CohortRow[]>;
   for (const dimension of DIMENSIONS) {
     const current = counts.filter((c) => c.dimension === dimension && c.period === 'current');

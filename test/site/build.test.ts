@@ -1,0 +1,141 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import {
+  buildFrom,
+  digitRuns,
+  EDGE_INPUT,
+  HOSTILE_INPUT,
+  htmlEscaped,
+  inputBodies,
+  inputNames,
+  inputPhones,
+  readAll,
+  relativeLinks,
+  type BuiltSite,
+} from './helpers.ts';
+
+/**
+ * The report site built from two exports, one after the other in this process: the worked
+ * edge-case example, and the same export made hostile (a studio named by its phone number, lead
+ * sources and campaigns with HTML, script tags and phone numbers).
+ */
+
+const cases: Record<'edge' | 'hostile', { input: string; built?: BuiltSite; files?: Map<string, string> }> = {
+  edge: { input: EDGE_INPUT },
+  hostile: { input: HOSTILE_INPUT },
+};
+
+beforeAll(async () => {
+  for (const c of Object.values(cases)) {
+    c.built = await buildFrom(c.input, '2026-03');
+    c.files = await readAll(c.built.site);
+  }
+}, 120_000);
+
+const site = (name: keyof typeof cases): { built: BuiltSite; files: Map<string, string>; html: [string, string][] } => {
+  const { built, files } = cases[name];
+  if (!built || !files) throw new Error(`${name}: the site was not built`);
+  return { built, files, html: [...files].filter(([f]) => f.endsWith('.html')) };
+};
+
+describe.each(['edge', 'hostile'] as const)('the site built from the %s export', (name) => {
+  it('has the overview, the nav pages and a page per studio', () => {
+    const { built, files } = site(name);
+    for (const page of ['index.html', 'cohorts.html', 'spikes.html', 'compliance.html', 'studios.html', 'deliverability.html', 'data.html', 'methodology.html']) {
+      expect(files.has(page), page).toBe(true);
+    }
+    expect(built.pages).toBeGreaterThanOrEqual(7);
+    expect([...files.keys()].filter((f) => f.startsWith('studios/'))).toHaveLength(2);
+  });
+
+  it('draws every chart as an <svg role="img"> with a text alternative', () => {
+    const { html } = site(name);
+    let charts = 0;
+    for (const [file, text] of html) {
+      for (const [tag] of text.matchAll(/<svg\b[^>]*>/g)) {
+        charts++;
+        expect(tag, file).toMatch(/\brole="img"/);
+        expect(tag, file).toMatch(/\baria-label="[^"]{20,}"/);
+      }
+    }
+    expect(charts).toBeGreaterThanOrEqual(20);
+  });
+
+  it('gives every element a different id within its page', () => {
+    for (const [file, text] of site(name).html) {
+      const ids = [...text.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+      expect(ids.filter((id, i) => ids.indexOf(id) !== i), file).toEqual([]);
+    }
+  });
+
+  it('has no script at all, and no root-relative or broken link', () => {
+    const { html, files } = site(name);
+    for (const [file, text] of html) {
+      expect(text, file).not.toMatch(/<script/i);
+      expect(text, file).not.toMatch(/\b(?:href|src)="\/(?!\/)/);
+      for (const link of relativeLinks(text)) {
+        const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), link.split('#')[0] as string));
+        expect(files.has(target), `${file} -> ${link}`).toBe(true);
+      }
+    }
+  });
+
+  it('shows no phone number, message body or first name from the input, in any file', async () => {
+    const { files } = site(name);
+    const phones = await inputPhones(cases[name].input);
+    const bodies = await inputBodies(cases[name].input);
+    const names = await inputNames(cases[name].input);
+    expect(phones.length).toBeGreaterThanOrEqual(10);
+    expect(bodies.length).toBeGreaterThanOrEqual(10);
+    for (const [file, text] of files) {
+      const runs = digitRuns(text);
+      for (const phone of phones) {
+        expect(text.includes(phone) || runs.some((r) => r.includes(phone)), `${file} shows ${phone}`).toBe(false);
+      }
+      for (const body of bodies) expect(text.includes(body) || text.includes(htmlEscaped(body)), `${file} shows "${body}"`).toBe(false);
+      if (file.endsWith('.html')) for (const n of names) expect(new RegExp(`\\b${n}\\b`).test(text), `${file} shows ${n}`).toBe(false);
+    }
+  });
+
+  it('offers the safe tables only, and never the ones with phone numbers', () => {
+    const { files } = site(name);
+    const downloads = [...files.keys()].filter((f) => f.startsWith('downloads/'));
+    for (const table of ['cohorts', 'trend', 'totals', 'compliance', 'deliverability', 'inputs']) expect(downloads).toContain(`downloads/${table}.csv`);
+    expect(downloads.some((f) => /rejected|opt_outs|suppress|check_leads|checks\//.test(f))).toBe(false);
+    expect(files.get('data.html')).toContain('downloads/cohorts.csv');
+  });
+});
+
+describe('escaping and masking (hostile export)', () => {
+  it('shows HTML and script tags from the data as text', () => {
+    const { files } = site('hostile');
+    const cohorts = files.get('cohorts.html') ?? '';
+    expect(cohorts).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(cohorts).toContain('&lt;img src=x onerror=');
+    expect(cohorts).toContain('&lt;/td&gt;&lt;/tr&gt;&lt;script&gt;alert(3)&lt;/script&gt;');
+    expect(cohorts).toContain('&lt;b&gt;Spring&lt;/b&gt; promo');
+    expect(cohorts).not.toMatch(/<img|<b>Spring/);
+  });
+
+  it('names the studio that is a phone number by its last 4 digits, on its own page', () => {
+    const { files } = site('hostile');
+    expect(files.get('studios.html')).toContain('(•••) •••-0000');
+    expect(files.has('studios/studio-0000.html')).toBe(true);
+    expect(files.get('studios/studio-0000.html')).toContain('<h1>Studio (•••) •••-0000</h1>');
+    expect(files.get('cohorts.html')).toContain('call (•••) •••-0177 &amp; &quot;friends&quot;');
+  });
+
+  it('masks the studio in the downloads too, and leaves out the Parquet files it cannot mask', () => {
+    const { files } = site('hostile');
+    expect(files.get('downloads/trend.csv')).toContain('(•••) •••-0000');
+    expect(files.has('downloads/trend.parquet')).toBe(false);
+    expect(files.has('downloads/inputs.parquet')).toBe(true);
+  });
+
+  it('builds each site from its own report when called twice in one process', () => {
+    expect(site('edge').files.get('index.html')).not.toContain('•••-0000');
+    expect(site('hostile').files.get('index.html')).toContain('•••-0000');
+    expect(existsSync(path.join(site('edge').built.site, 'downloads', 'trend.parquet'))).toBe(true);
+  });
+});

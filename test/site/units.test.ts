@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Report } from '../../worker/report/bundle.ts';
+import { OptoutError } from '../../worker/errors.ts';
+import { buildSite } from '../../worker/site/build.ts';
+import { relativizeHtml } from '../../worker/site/relative.ts';
+import { formatCsv, parseCsv } from '../../site/lib/csv.ts';
+import { maskHtmlText, safe } from '../../site/lib/mask.ts';
+import { rejectedSummary } from '../../site/lib/load.ts';
+import type { ReportInput } from '../../site/lib/schema.ts';
+import { pct, pctTick } from '../../site/lib/format.ts';
+
+// The worker's Report must always be a valid input of the site's schema (the schema also pins
+// schema_version to 1): a type error here means the contract and the site disagree.
+const _contract = (r: Omit<Report, 'schema_version'>): Omit<ReportInput, 'schema_version'> => r;
+
+describe('safe(): the phone mask of every displayed string', () => {
+  it.each([
+    ['+12125550000', '(•••) •••-0000'],
+    ['studio +1 (212) 555-0000', 'studio (•••) •••-0000'],
+    ['415.555.0102', '(•••) •••-0102'],
+    ['1 415 555 0104', '(•••) •••-0104'],
+    ['555-0101', '(•••) •••-0101'],
+    ['4155550107', '(•••) •••-0107'],
+    ['Call 415-555-0177 & "friends"', 'Call (•••) •••-0177 & "friends"'],
+  ])('masks %s', (text, masked) => expect(safe(text)).toBe(masked));
+
+  it.each(['2026-09-08', '2026-03-01T07:30:00Z', 's1-remind-2026-04-14-1830', 'deactivations-2026-04-05.csv', '30007', '1.959964', '0.0195399236', 'a 1,234,567 b', '(•••) •••-0123'])(
+    'leaves %s as it is',
+    (text) => expect(safe(text)).toBe(text),
+  );
+
+  it('keeps the notation in prose, and never touches tags', () => {
+    expect(maskHtmlText('<code title="4155550101">(415) 555-0101</code> and <code>+14155550101</code>')).toBe(
+      '<code title="4155550101">(•••) •••-0101</code> and <code>+•••••••0101</code>',
+    );
+  });
+});
+
+describe('relative links', () => {
+  it('makes root-relative links relative to the page', () => {
+    const html = '<a href="/cohorts.html#consent">x</a><a href="/">home</a><link href="/_assets/a.css"><a href="https://example.com/">e</a><a href="#top">t</a>';
+    expect(relativizeHtml(html, 'index.html')).toBe(
+      '<a href="cohorts.html#consent">x</a><a href="index.html">home</a><link href="_assets/a.css"><a href="https://example.com/">e</a><a href="#top">t</a>',
+    );
+    expect(relativizeHtml(html, 'spikes/2026-09-09-all.html')).toContain('href="../cohorts.html#consent"');
+    expect(relativizeHtml('<a href="/spikes/b.html">b</a>', 'spikes/a.html')).toBe('<a href="b.html">b</a>');
+  });
+});
+
+describe('csv', () => {
+  it('reads quoted fields with commas, quotes and line breaks, and writes them back', () => {
+    const text = 'a,b\n"x, y","say ""hi""\nthere"\n';
+    const rows = parseCsv(text);
+    expect(rows).toEqual([
+      ['a', 'b'],
+      ['x, y', 'say "hi"\nthere'],
+    ]);
+    expect(formatCsv(rows)).toBe(text);
+  });
+
+  it('sums rejected rows per file and reason, without the offending values', () => {
+    const csv = formatCsv([
+      ['file', 'line', 'table', 'reason', 'record'],
+      ['leads.csv', '5', 'leads', 'phone is not a valid phone number for the region: "(415) 555-01"', '{"phone":"(415) 555-01"}'],
+      ['leads.csv', '9', 'leads', 'phone is not a valid phone number for the region: "555-12"', '{}'],
+      ['messages.csv', '3', 'messages', 'sent_at is not a timestamp: "yesterday"', '{}'],
+    ]);
+    expect(rejectedSummary(csv)).toEqual([
+      { file: 'leads.csv', table: 'leads', reason: 'phone is not a valid phone number for the region', rows: 2 },
+      { file: 'messages.csv', table: 'messages', reason: 'sent_at is not a timestamp', rows: 1 },
+    ]);
+  });
+});
+
+describe('formats', () => {
+  it('writes rates as percents and ticks without trailing zeros', () => {
+    expect([pct(0), pct(0.0049), pct(0.013), pct(0.129)]).toEqual(['0%', '0.49%', '1.3%', '12.9%']);
+    expect([pctTick(0), pctTick(0.005), pctTick(0.01), pctTick(0.025)]).toEqual(['0%', '0.5%', '1%', '2.5%']);
+  });
+});
+
+describe('buildSite on a broken report', () => {
+  it('fails before Astro starts, naming the file and the field', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'optout-broken-'));
+    await writeFile(path.join(dir, 'report.json'), JSON.stringify({ schema_version: 1, period: { month: '2026-03', start: '2026-03-01', end: '2026-03-31' } }));
+    const build = buildSite({ reportDir: dir, outDir: path.join(dir, 'site'), quiet: true });
+    await expect(build).rejects.toBeInstanceOf(OptoutError);
+    await expect(buildSite({ reportDir: dir, outDir: path.join(dir, 'site'), quiet: true })).rejects.toThrow(/report\.json: does not match the report contract at totals/);
+  });
+
+  it('refuses to build over the report itself', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'optout-broken-'));
+    await expect(buildSite({ reportDir: path.join(dir, 'out'), outDir: dir })).rejects.toThrow(/cannot hold the report/);
+  });
+});
