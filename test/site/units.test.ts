@@ -91,8 +91,10 @@ describe('buildSite on a broken report', () => {
     await expect(buildSite({ reportDir: dir, outDir: path.join(dir, 'site'), quiet: true })).rejects.toThrow(/report\.json: does not match the report contract at totals/);
   });
 
-  it('refuses to build over the report itself', async () => {
+  it('refuses to build over the report itself, or over a folder that is not a site', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'optout-broken-'));
     await expect(buildSite({ reportDir: path.join(dir, 'out'), outDir: dir })).rejects.toThrow(/cannot hold the report/);
+    await writeFile(path.join(dir, 'notes.txt'), 'keep me');
+    await expect(buildSite({ reportDir: path.join(dir, '..'), outDir: dir })).rejects.toThrow(/not empty and not an earlier site/);
   });
 });

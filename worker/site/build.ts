@@ -1,4 +1,5 @@
-import { copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, cp, mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { isMainThread } from 'node:worker_threads';
@@ -51,6 +52,7 @@ async function writeDownloads(outDir: string, downloads: Download[]): Promise<vo
  * never share files or modules.
  */
 async function inFolder<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  // A worker thread cannot change directory; Astro then uses ./.astro under the working directory.
   if (!isMainThread) return work();
   const previous = process.cwd();
   process.chdir(dir);
@@ -61,6 +63,25 @@ async function inFolder<T>(dir: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Removes a folder that is empty; one that is not (another build is running) or is gone stays as it is. */
+async function removeIfEmpty(dir: string): Promise<void> {
+  try {
+    await rmdir(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOENT') throw e;
+  }
+}
+
+/** outDir is replaced by every build: it must be missing, empty, or an earlier build (with its index.html). */
+async function checkReplaceable(outDir: string): Promise<void> {
+  if (!existsSync(outDir)) return;
+  const entries = await readdir(outDir);
+  if (entries.length > 0 && !entries.includes('index.html')) {
+    throw new OptoutError(`${outDir}: not empty and not an earlier site (no index.html); the site is not written over it`);
+  }
+}
+
 export async function buildSite(options: BuildSiteOptions): Promise<{ pages: number; seconds: number }> {
   const started = performance.now();
   const reportDir = path.resolve(options.reportDir);
@@ -68,6 +89,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<{ pages: num
   if (reportDir === outDir || reportDir.startsWith(`${outDir}${path.sep}`)) {
     throw new OptoutError(`${outDir}: the site folder cannot hold the report (it is emptied before every build)`);
   }
+  await checkReplaceable(outDir);
   let downloads: Download[];
   try {
     downloads = loadSiteData(reportDir).downloads;
@@ -77,28 +99,31 @@ export async function buildSite(options: BuildSiteOptions): Promise<{ pages: num
 
   const buildId = randomUUID();
   const staging = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'optout-site', buildId);
+  const built = path.join(staging, 'site');
   // Astro would otherwise send anonymous usage data from this machine.
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const { build } = await import('astro');
   try {
     await inFolder(PROJECT_ROOT, () =>
       build({
-        ...siteConfig({ reportDir, buildId, outDir: path.join(staging, 'site'), cacheDir: path.join(staging, 'cache') }),
+        ...siteConfig({ reportDir, buildId, outDir: built, cacheDir: path.join(staging, 'cache') }),
         configFile: false,
         logLevel: options.quiet ? 'silent' : 'warn',
       }),
     );
+    const pages = await htmlFiles(built);
+    for (const page of pages) {
+      const file = path.join(built, page);
+      const html = relativizeHtml(await readFile(file, 'utf8'), page);
+      if (/<script/i.test(html)) throw new OptoutError(`site: ${page} has a <script>; the report site must have no JavaScript`);
+      await writeFile(file, html);
+    }
+    await writeDownloads(built, downloads);
     await rm(outDir, { recursive: true, force: true });
-    await cp(path.join(staging, 'site'), outDir, { recursive: true });
+    await cp(built, outDir, { recursive: true });
+    return { pages: pages.length, seconds: (performance.now() - started) / 1000 };
   } finally {
     await rm(staging, { recursive: true, force: true });
+    await removeIfEmpty(path.dirname(staging));
   }
-
-  const pages = await htmlFiles(outDir);
-  for (const page of pages) {
-    const file = path.join(outDir, page);
-    await writeFile(file, relativizeHtml(await readFile(file, 'utf8'), page));
-  }
-  await writeDownloads(outDir, downloads);
-  return { pages: pages.length, seconds: (performance.now() - started) / 1000 };
 }

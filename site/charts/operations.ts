@@ -1,0 +1,122 @@
+import * as Plot from '@observablehq/plot';
+import { int, pct, pctTick, shortMonth } from '../lib/format.ts';
+import { errorLabel } from '../lib/labels.ts';
+import type { ReportData } from '../lib/schema.ts';
+import { ERROR_COLORS, OKABE_ITO } from './palette.ts';
+import { chartDocument, labelMargin, toSvg, uniqueLabels, type Figure, type LegendItem } from './render.ts';
+
+/** Deliverability (failed texts by error code) and compliance (texts breaking each rule). */
+
+type DeliveryRow = ReportData['deliverability'][number];
+
+/** Error codes in a fixed order (by failures overall), so each keeps its colour everywhere. */
+export function errorOrder(rows: DeliveryRow[]): string[] {
+  const totals = new Map<string, number>();
+  for (const r of rows) totals.set(r.error_code, (totals.get(r.error_code) ?? 0) + r.messages);
+  return [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([code]) => code);
+}
+
+export function errorLegend(codes: string[]): LegendItem[] {
+  return codes.map((c, i) => ({ label: errorLabel(c), color: ERROR_COLORS[i % ERROR_COLORS.length] as string, shape: 'bar' as const }));
+}
+
+export function deliveryPlot(rows: DeliveryRow[], { width, codes, months }: { width: number; codes: string[]; months: string[] }): unknown {
+  const top = Math.max(0.001, ...months.map((m) => rows.filter((r) => r.month === m).reduce((s, r) => s + r.rate, 0))) * 1.1;
+  return Plot.plot({
+    document: chartDocument() as Plot.PlotOptions['document'],
+    width,
+    height: 220,
+    marginLeft: 52,
+    marginBottom: 36,
+    style: { fontSize: '12px' },
+    x: { domain: months, label: null, tickFormat: shortMonth },
+    y: { domain: [0, top], label: 'Failed, share of texts sent', tickFormat: pctTick, grid: true },
+    color: { domain: codes.map(errorLabel), range: codes.map((_, i) => ERROR_COLORS[i % ERROR_COLORS.length] as string) },
+    marks: [
+      Plot.barY(
+        rows,
+        Plot.stackY({
+          x: 'month',
+          y: 'rate',
+          fill: (r: DeliveryRow) => errorLabel(r.error_code),
+          order: codes.map(errorLabel),
+          title: (r: DeliveryRow) => `${shortMonth(r.month)}, ${errorLabel(r.error_code)}: ${int(r.messages)} of ${int(r.attempts)} (${pct(r.rate)})`,
+          inset: 1,
+        }),
+      ),
+      Plot.ruleY([0]),
+    ],
+  });
+}
+
+export function deliveryCaption(rows: DeliveryRow[], studio: string, lastMonth: string): string {
+  const month = rows.filter((r) => r.month === lastMonth);
+  if (month.length === 0) return `No texts from ${studio} failed in ${shortMonth(lastMonth)}.`;
+  const rate = month.reduce((s, r) => s + r.rate, 0);
+  const worst = [...month].sort((a, b) => b.messages - a.messages)[0] as DeliveryRow;
+  return `In ${shortMonth(lastMonth)}, ${pct(rate)} of texts from ${studio} failed; the largest part was ${errorLabel(worst.error_code)} (${int(worst.messages)} texts).`;
+}
+
+export function deliveryFigure(rows: DeliveryRow[], o: { id: string; studio: string; codes: string[]; months: string[]; reviewMonth: string; width?: number }): Figure {
+  const caption = deliveryCaption(rows, o.studio, o.reviewMonth);
+  return {
+    id: o.id,
+    title: `Failed texts by error code, ${o.studio}`,
+    caption,
+    svg: toSvg(
+      deliveryPlot(rows, { width: o.width ?? 560, codes: o.codes, months: o.months }),
+      `Stacked bar chart of the share of texts from ${o.studio} that failed each month, by provider error code. ${caption}`,
+    ),
+    legend: errorLegend(o.codes.filter((c) => rows.some((r) => r.error_code === c))),
+    table: {
+      columns: [{ label: 'Month' }, { label: 'Error code' }, { label: 'Failed', numeric: true }, { label: 'Texts sent', numeric: true }, { label: 'Share', numeric: true }],
+      rows: rows.map((r) => [shortMonth(r.month), errorLabel(r.error_code), int(r.messages), int(r.attempts), pct(r.rate)]),
+    },
+  };
+}
+
+export interface RuleBar {
+  title: string;
+  messages: number;
+  leads: number;
+}
+
+export function compliancePlot(rows: (RuleBar & { label: string })[], { width }: { width: number }): unknown {
+  return Plot.plot({
+    document: chartDocument() as Plot.PlotOptions['document'],
+    width,
+    height: rows.length * 30 + 56,
+    marginLeft: labelMargin(rows.map((r) => r.label), 60, 330),
+    marginRight: 56,
+    marginBottom: 40,
+    style: { fontSize: '12px' },
+    x: { label: 'Texts in the month', labelAnchor: 'center', grid: true, tickFormat: (v: number) => int(v) },
+    y: { domain: rows.map((r) => r.label), label: null },
+    marks: [
+      Plot.barX(rows, { y: 'label', x: 'messages', fill: (r: RuleBar) => (r.messages > 0 ? OKABE_ITO.vermillion : OKABE_ITO.grey), inset: 2 }),
+      Plot.text(rows, { y: 'label', x: 'messages', text: (r: RuleBar) => int(r.messages), dx: 5, textAnchor: 'start', fill: OKABE_ITO.black }),
+      Plot.ruleX([0]),
+    ],
+  });
+}
+
+export function complianceFigure(rows: RuleBar[], o: { id: string; width?: number }): Figure {
+  const labels = uniqueLabels(rows.map((r) => r.title), 52);
+  const labelled = rows.map((r, i) => ({ ...r, label: labels[i] ?? r.title }));
+  const broken = rows.filter((r) => r.messages > 0);
+  const worst = [...broken].sort((a, b) => b.messages - a.messages)[0];
+  const caption = worst
+    ? `${broken.length} of ${rows.length} rules were broken this month; the most often: ${worst.title.toLowerCase()} (${int(worst.messages)} texts to ${int(worst.leads)} leads).`
+    : `No rule was broken this month.`;
+  return {
+    id: o.id,
+    title: 'Texts that broke each rule',
+    caption,
+    svg: toSvg(compliancePlot(labelled, { width: o.width ?? 900 }), `Bar chart of the texts that broke each compliance rule in the month. ${caption}`),
+    legend: [],
+    table: {
+      columns: [{ label: 'Rule' }, { label: 'Texts', numeric: true }, { label: 'Leads', numeric: true }],
+      rows: rows.map((r) => [r.title, int(r.messages), int(r.leads)]),
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { parseHTML } from 'linkedom';
+import type { TableModel } from '../lib/table.ts';
+
+/**
+ * Charts are Observable Plot functions `(rows, {width}) => Plot.plot({document, ...})` rendered at
+ * build time: linkedom is the document, the SVG is inlined in the page. Every chart comes with a
+ * title, a one-sentence caption that says what to conclude, a text alternative and its data table.
+ */
+
+/** The part of a DOM node the charts use (the project compiles without the DOM library). */
+export interface ChartNode {
+  tagName: string;
+  outerHTML: string;
+  attributes: ArrayLike<{ name: string; value: string }>;
+  setAttribute(name: string, value: string): void;
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): ChartNode | null;
+  querySelectorAll(selector: string): ArrayLike<ChartNode>;
+}
+
+/** A fresh document for Plot. */
+export function chartDocument(): unknown {
+  return parseHTML('<!doctype html><html><head></head><body></body></html>').document;
+}
+
+export interface LegendItem {
+  label: string;
+  color: string;
+  /** 'dot', 'bar', 'line' or 'dash': how the item is drawn in the chart. */
+  shape: 'dot' | 'bar' | 'line' | 'dash' | 'area';
+}
+
+export interface Figure {
+  id: string;
+  title: string;
+  caption: string;
+  svg: string;
+  legend: LegendItem[];
+  table: TableModel;
+}
+
+/** Anything active has no business in a chart: a safety net behind Plot's own escaping (text is set as text). */
+const ACTIVE_TAGS = new Set(['script', 'foreignobject', 'iframe', 'object', 'embed', 'a', 'use', 'image', 'animate', 'set']);
+
+function activeContent(svg: ChartNode): string | null {
+  for (const el of [svg, ...Array.from(svg.querySelectorAll('*'))]) {
+    const tag = el.tagName.toLowerCase();
+    if (ACTIVE_TAGS.has(tag)) return `<${tag}>`;
+    for (const { name, value } of Array.from(el.attributes)) {
+      if (/^on/i.test(name) || /^\s*javascript:/i.test(value) || /href$/i.test(name)) return `${tag} ${name}`;
+    }
+  }
+  return null;
+}
+
+const ALT_PLACEHOLDER = '\u0000chart-alternative\u0000';
+
+export function escapeAttribute(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/** The SVG of a Plot chart with role="img" and a text alternative, as markup to inline. */
+export function toSvg(node: unknown, alt: string): string {
+  const chart = node as ChartNode;
+  const svg = chart.tagName.toLowerCase() === 'svg' ? chart : chart.querySelector('svg');
+  if (!svg) throw new Error('chart: Plot returned no <svg>');
+  svg.setAttribute('role', 'img');
+  // The serializer leaves < and > as they are in attribute values: the alternative goes in escaped.
+  svg.setAttribute('aria-label', ALT_PLACEHOLDER);
+  svg.setAttribute('focusable', 'false');
+  const active = activeContent(svg);
+  if (active) throw new Error(`chart "${alt.slice(0, 60)}": the SVG contains active content (${active})`);
+  return svg.outerHTML.replace(ALT_PLACEHOLDER, escapeAttribute(alt));
+}
+
+/** A label cut to fit an axis; the full text stays in the table. */
+export function clip(text: string, max = 28): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** A left margin wide enough for the longest label (system-ui 12px, about 7 px a character). */
+export function labelMargin(labels: string[], min = 60, max = 230): number {
+  const longest = Math.max(0, ...labels.map((l) => l.length));
+  return Math.min(max, Math.max(min, Math.round(longest * 7) + 14));
+}
+
+/** Axis labels, clipped, and told apart when clipping made two the same. */
+export function uniqueLabels(labels: string[], max = 28): string[] {
+  const seen = new Set<string>();
+  return labels.map((l) => {
+    let label = clip(l, max);
+    for (let n = 2; seen.has(label); n++) label = `${clip(l, max - 4)} (${n})`;
+    seen.add(label);
+    return label;
+  });
+}

@@ -1,0 +1,181 @@
+import * as Plot from '@observablehq/plot';
+import { addDays, day, dec, int, pct, utcDate } from '../lib/format.ts';
+import { DIMENSION_TEXT, keyLabel } from '../lib/labels.ts';
+import type { DecompositionRow, Dimension, Spike } from '../lib/schema.ts';
+import { OKABE_ITO } from './palette.ts';
+import { chartDocument, labelMargin, toSvg, uniqueLabels, type Figure } from './render.ts';
+import type { TrendPoint } from './trend.ts';
+
+/** A spike's charts: its days against what was expected, and where its extra opt-outs came from. */
+
+const PARTS = {
+  mix: { label: 'More texts went to this group', color: OKABE_ITO.orange },
+  rate: { label: 'This group opted out more than usual', color: OKABE_ITO.blue },
+} as const;
+
+interface Bar {
+  label: string;
+  part: string;
+  value: number;
+}
+
+export function decompositionPlot(rows: (DecompositionRow & { label: string })[], { width }: { width: number }): unknown {
+  const bars: Bar[] = rows.flatMap((r) => [
+    { label: r.label, part: PARTS.mix.label, value: r.mix },
+    { label: r.label, part: PARTS.rate.label, value: r.rate },
+  ]);
+  return Plot.plot({
+    document: chartDocument() as Plot.PlotOptions['document'],
+    width,
+    height: Math.max(120, rows.length * 28 + 60),
+    marginLeft: labelMargin(rows.map((r) => r.label)),
+    marginRight: 24,
+    marginBottom: 40,
+    style: { fontSize: '12px' },
+    x: { label: 'Extra opt-outs carried (negative: fewer than expected)', labelAnchor: 'center', grid: true, tickFormat: (v: number) => dec(v, Number.isInteger(v) ? 0 : 1) },
+    y: { domain: rows.map((r) => r.label), label: null },
+    color: { domain: [PARTS.mix.label, PARTS.rate.label], range: [PARTS.mix.color, PARTS.rate.color] },
+    marks: [
+      Plot.barX(bars, Plot.stackX({ y: 'label', x: 'value', fill: 'part', inset: 0.5 })),
+      Plot.tickX(rows, { y: 'label', x: 'total', stroke: OKABE_ITO.black, strokeWidth: 2.5 }),
+      Plot.ruleX([0]),
+    ],
+  });
+}
+
+/** The groups carrying most of the excess, either way (at least 3% of it), at most `limit`. */
+export function topParts(rows: DecompositionRow[], excess: number, limit = 8): DecompositionRow[] {
+  const floor = Math.max(0.05, Math.abs(excess) * 0.03);
+  return [...rows]
+    .filter((r) => Math.abs(r.total) >= floor || Math.abs(r.mix) >= floor || Math.abs(r.rate) >= floor)
+    .sort((a, b) => Math.abs(b.total) - Math.abs(a.total))
+    .slice(0, limit)
+    .sort((a, b) => b.total - a.total);
+}
+
+export function decompositionCaption(dimension: Dimension, rows: DecompositionRow[], excess: number): string {
+  const top = [...rows].sort((a, b) => b.total - a.total)[0];
+  if (!top || top.total <= 0) return `No ${DIMENSION_TEXT[dimension].column.toLowerCase()} carried the extra opt-outs.`;
+  const why =
+    top.mix > 0 && top.rate > 0
+      ? `${dec(top.mix)} because more texts went to it, ${dec(top.rate)} because it opted out more than usual`
+      : top.rate >= top.mix
+        ? 'mostly because it opted out more than usual'
+        : 'mostly because more texts went to it';
+  return `${keyLabel(dimension, top.key)} carried ${dec(top.total)} of the ${dec(excess)} extra opt-outs: ${why}.`;
+}
+
+export function decompositionFigure(dimension: Dimension, spike: Spike, o: { id: string; width?: number }): Figure | null {
+  const all = spike.decomposition[dimension] ?? [];
+  const rows = topParts(all, spike.excess_opt_outs);
+  if (rows.length === 0) return null;
+  const labels = uniqueLabels(rows.map((r) => keyLabel(dimension, r.key)));
+  const labelled = rows.map((r, i) => ({ ...r, label: labels[i] ?? r.key }));
+  const text = DIMENSION_TEXT[dimension];
+  const caption = decompositionCaption(dimension, all, spike.excess_opt_outs);
+  return {
+    id: o.id,
+    title: `Where the extra opt-outs came from, by ${text.column.toLowerCase()}`,
+    caption,
+    svg: toSvg(
+      decompositionPlot(labelled, { width: o.width ?? 800 }),
+      `Bar chart splitting the spike's extra opt-outs by ${text.column.toLowerCase()} into a part from more texts going to the group and a part from the group opting out more. ${caption}`,
+    ),
+    legend: [
+      { label: PARTS.mix.label, color: PARTS.mix.color, shape: 'bar' },
+      { label: PARTS.rate.label, color: PARTS.rate.color, shape: 'bar' },
+      { label: 'Total', color: OKABE_ITO.black, shape: 'line' },
+    ],
+    table: {
+      columns: [
+        { label: text.column },
+        { label: 'Spike: opt-outs of texts', numeric: true },
+        { label: 'Before: opt-outs of texts', numeric: true },
+        { label: 'From more texts', numeric: true },
+        { label: 'From a higher rate', numeric: true },
+        { label: 'Extra opt-outs', numeric: true },
+      ],
+      rows: rows.map((r) => [
+        keyLabel(dimension, r.key),
+        `${int(r.opt_outs)} of ${int(r.reached)}`,
+        `${int(r.baseline_opt_outs)} of ${int(r.baseline_reached)}`,
+        dec(r.mix),
+        dec(r.rate),
+        dec(r.total),
+      ]),
+      ...(all.length > rows.length ? { note: `The ${rows.length} groups carrying most of the extra opt-outs, of ${all.length}.` } : {}),
+    },
+  };
+}
+
+interface DayBar {
+  date: string;
+  opt_outs: number;
+  inSpike: boolean;
+}
+
+export function spikeDaysPlot(bars: DayBar[], expected: { date: string; expected: number }[], { width }: { width: number }): unknown {
+  return Plot.plot({
+    document: chartDocument() as Plot.PlotOptions['document'],
+    width,
+    height: 240,
+    marginLeft: 44,
+    marginBottom: 36,
+    style: { fontSize: '12px' },
+    x: { type: 'utc', label: null, tickFormat: (d: Date) => day(d.toISOString().slice(0, 10), false) },
+    y: { label: 'Opt-outs', grid: true },
+    color: { domain: ['Spike day', 'Other day'], range: [OKABE_ITO.vermillion, OKABE_ITO.grey] },
+    marks: [
+      Plot.rectY(bars, {
+        x1: (b: DayBar) => utcDate(b.date),
+        x2: (b: DayBar) => utcDate(addDays(b.date, 1)),
+        y: 'opt_outs',
+        fill: (b: DayBar) => (b.inSpike ? 'Spike day' : 'Other day'),
+        inset: 1,
+      }),
+      Plot.ruleY(expected, {
+        x1: (e: { date: string }) => utcDate(e.date),
+        x2: (e: { date: string }) => utcDate(addDays(e.date, 1)),
+        y: 'expected',
+        stroke: OKABE_ITO.black,
+        strokeWidth: 3,
+      }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
+
+/** The spike's days and the two weeks either side, from the trend of the same studio (or all). */
+export function spikeDaysFigure(spike: Spike, series: TrendPoint[], o: { id: string; width?: number }): Figure {
+  const from = addDays(spike.start, -14);
+  const to = addDays(spike.end, 14);
+  const inSpike = new Set(spike.days.map((d) => d.date));
+  const bars = series.filter((d) => d.date >= from && d.date <= to).map((d) => ({ date: d.date, opt_outs: d.opt_outs, inSpike: inSpike.has(d.date) }));
+  const worst = [...spike.days].sort((a, b) => b.opt_outs - b.expected - (a.opt_outs - a.expected))[0];
+  const caption = worst
+    ? `On ${day(worst.date, false)}, ${int(worst.opt_outs)} leads opted out from ${int(worst.reached)} texts, where ${dec(worst.expected)} were expected.`
+    : `The spike had ${int(spike.opt_outs)} opt-outs where ${dec(spike.expected_opt_outs)} were expected.`;
+  return {
+    id: o.id,
+    title: 'Opt-outs per day around the spike',
+    caption,
+    svg: toSvg(spikeDaysPlot(bars, spike.days, { width: o.width ?? 640 }), `Bar chart of opt-outs per day in the two weeks around the spike, spike days highlighted, with the expected opt-outs marked. ${caption}`),
+    legend: [
+      { label: 'Spike day', color: OKABE_ITO.vermillion, shape: 'bar' },
+      { label: 'Other day', color: OKABE_ITO.grey, shape: 'bar' },
+      { label: 'Expected on a spike day', color: OKABE_ITO.black, shape: 'line' },
+    ],
+    table: {
+      columns: [
+        { label: 'Day' },
+        { label: 'Texts', numeric: true },
+        { label: 'Opt-outs', numeric: true },
+        { label: 'Expected', numeric: true },
+        { label: 'Rate', numeric: true },
+        { label: 'Upper limit', numeric: true },
+      ],
+      rows: spike.days.map((d) => [day(d.date), int(d.reached), int(d.opt_outs), dec(d.expected), pct(d.reached > 0 ? d.opt_outs / d.reached : 0), pct(d.upper_limit)]),
+      note: 'The spike days only; the chart also shows the two weeks either side.',
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { complianceFigure } from '../charts/operations.ts';
+import type { Figure } from '../charts/render.ts';
+import { day, int, pct } from './format.ts';
+import { CHECK_ANCHOR, CHECK_TEXT } from './labels.ts';
+import type { SiteData } from './load.ts';
+import { studioHref } from './paths.ts';
+import type { ComplianceRow, ReportData } from './schema.ts';
+import type { TableModel } from './table.ts';
+
+/** The compliance page: each check with its counts, per studio, its fix, and (when the report has them) examples and policies. */
+
+export interface CheckView {
+  anchor: string;
+  title: string;
+  about: string;
+  action: string;
+  messages: string;
+  leads: string;
+  late: string | null;
+  passed: boolean;
+  studios: TableModel;
+  examples: TableModel | null;
+}
+
+/** The site's own titles, so every page says "texts"; the report's action is used when it has one. */
+export function checkTitle(c: ComplianceRow): string {
+  return CHECK_TEXT[c.check].title;
+}
+
+export function checkView(data: SiteData, c: ComplianceRow): CheckView {
+  const slug = new Map(data.studios.map((s) => [s.id, s.slug]));
+  const text = CHECK_TEXT[c.check];
+  return {
+    anchor: CHECK_ANCHOR[c.check],
+    title: checkTitle(c),
+    about: text.about,
+    action: c.action ?? text.action,
+    messages: int(c.messages),
+    leads: int(c.leads),
+    late: c.late_messages !== undefined ? int(c.late_messages) : null,
+    passed: c.messages === 0,
+    studios: {
+      columns: [{ label: 'Studio' }, { label: 'Texts', numeric: true }, { label: 'Leads', numeric: true }],
+      rows: c.studios.map((s) => [{ text: s.studio_id, href: studioHref(slug.get(s.studio_id) ?? '') }, int(s.messages), int(s.leads)]),
+    },
+    examples:
+      c.examples && c.examples.length > 0
+        ? {
+            columns: [{ label: 'Number' }, { label: 'Studio' }, { label: 'Last text' }],
+            rows: c.examples.map((e) => [e.phone, e.studio_id, /^\d{4}-\d{2}-\d{2}$/.test(e.date) ? day(e.date) : e.date]),
+            note: 'A few affected leads, by the last 4 digits of their number; the full list stays with the analyst.',
+          }
+        : null,
+  };
+}
+
+export function checksFigure(report: ReportData): Figure {
+  return complianceFigure(
+    report.compliance.map((c) => ({ title: checkTitle(c), messages: c.messages, leads: c.leads })),
+    { id: 'rules' },
+  );
+}
+
+export interface PolicyView {
+  sentence: string;
+  table: TableModel;
+}
+
+/** What each policy would have saved, when the report says. */
+export function policyView(report: ReportData): PolicyView | null {
+  const policies = report.policies;
+  if (!policies || policies.length === 0) return null;
+  const attributed = report.totals.attributed_opt_outs;
+  const shareOf = (n: number): string => (attributed > 0 ? pct(n / attributed) : '–');
+  const single = policies.filter((p) => p.policy !== 'all_of_the_above');
+  const best = [...single].sort((a, b) => b.opt_outs_avoided - a.opt_outs_avoided)[0];
+  const all = policies.find((p) => p.policy === 'all_of_the_above');
+  const sentence = best
+    ? `The single policy that would have saved most: ${best.description.toLowerCase()}, avoiding ${int(best.opt_outs_avoided)} opt-outs (${shareOf(best.opt_outs_avoided)} of the month's) by not sending ${int(best.messages_avoided)} texts${all ? `; all of them together, ${int(all.opt_outs_avoided)} opt-outs (${shareOf(all.opt_outs_avoided)}).` : '.'}`
+    : 'No policy would have avoided an opt-out.';
+  return {
+    sentence,
+    table: {
+      columns: [{ label: 'Policy' }, { label: 'Texts not sent', numeric: true }, { label: 'Opt-outs avoided', numeric: true }, { label: "Of the month's opt-outs", numeric: true }],
+      rows: policies.map((p) => [p.description, int(p.messages_avoided), int(p.opt_outs_avoided), shareOf(p.opt_outs_avoided)]),
+      note: 'Opt-outs attributed to the texts a policy would have stopped; a lead may have opted out later anyway.',
+    },
+  };
+}

@@ -1,0 +1,205 @@
+import { change, dayRange, dec, int, month, pct, plural, points, share, times } from './format.ts';
+import { BREACH_TEXT, CAUSE_TEXT, CHECK_ANCHOR, CHECK_TEXT, DIMENSION_TEXT, groupSubject } from './labels.ts';
+import { href, spikeHref, studioHref } from './paths.ts';
+import type { SiteData, SpikeRef } from './load.ts';
+import { DIMENSIONS, type CohortRow, type Dimension, type ReportData } from './schema.ts';
+
+/** The overview's story: the headline, the KPIs and the findings, each linked to its detail. */
+
+export interface Kpi {
+  label: string;
+  value: string;
+  /** What the number is, in a few words. */
+  note: string;
+  /** Against the month before: "+78% vs August". */
+  change: { text: string; tone: 'bad' | 'good' | 'neutral' } | null;
+}
+
+type Totals = Pick<ReportData['totals'], 'reached' | 'recipients' | 'opt_outs' | 'attributed_opt_outs' | 'rate' | 'recipient_rate'>;
+
+function countChange(now: number, before: number, prevName: string, upIsBad: boolean): Kpi['change'] {
+  const c = change(now, before);
+  if (c === null) return before === 0 && now > 0 ? { text: `none in ${prevName}`, tone: 'neutral' } : null;
+  const tone = now === before || !upIsBad ? 'neutral' : now > before ? 'bad' : 'good';
+  return { text: `${c} vs ${prevName} (${int(before)})`, tone };
+}
+
+function rateChange(now: number, before: number, prevName: string): Kpi['change'] {
+  const tone = now > before ? 'bad' : now < before ? 'good' : 'neutral';
+  return { text: `${points(now - before)} vs ${prevName} (${pct(before)})`, tone };
+}
+
+/** The five numbers of a month (the whole export's, or a studio's). */
+export function kpis(now: Totals, before: Totals | null, prevMonth: string): Kpi[] {
+  const prev = month(prevMonth, false);
+  return [
+    {
+      label: 'Opt-out rate',
+      value: pct(now.rate),
+      note: `${int(now.attributed_opt_outs)} opt-outs traced to ${int(now.reached)} texts`,
+      change: before ? rateChange(now.rate, before.rate, prev) : null,
+    },
+    {
+      label: 'Opt-outs',
+      value: int(now.opt_outs),
+      note: 'leads who opted out this month',
+      change: before ? countChange(now.opt_outs, before.opt_outs, prev, true) : null,
+    },
+    {
+      label: 'Texts reached',
+      value: int(now.reached),
+      note: 'sent or delivered',
+      change: before ? countChange(now.reached, before.reached, prev, false) : null,
+    },
+    {
+      label: 'Leads texted',
+      value: int(now.recipients),
+      note: 'distinct leads reached',
+      change: before ? countChange(now.recipients, before.recipients, prev, false) : null,
+    },
+    {
+      label: 'Leads who opted out',
+      value: pct(now.recipient_rate),
+      note: 'of the leads texted',
+      change: before ? rateChange(now.recipient_rate, before.recipient_rate, prev) : null,
+    },
+  ];
+}
+
+/** One sentence for a leader: the month's rate against the month before. */
+export function headline(report: ReportData): string {
+  const now = report.totals.rate;
+  const before = report.previous_totals.rate;
+  const name = month(report.period.month, false);
+  const prev = month(report.previous_totals.month, false);
+  const head = `In ${name}, ${pct(now)} of texts led to an opt-out`;
+  if (report.totals.reached === 0) return `No texts reached leads in ${month(report.period.month)}.`;
+  if (before === 0 || report.previous_totals.reached === 0) return `${head} (${int(report.totals.attributed_opt_outs)} of ${int(report.totals.reached)}); ${prev} had no opt-outs to compare with.`;
+  const ratio = now / before;
+  if (ratio >= 1.1) return `${head}: ${times(ratio)} the rate of ${prev} (${pct(before)}).`;
+  if (ratio <= 0.9) return `${head}, down from ${pct(before)} in ${prev}.`;
+  return `${head}, about the same as ${prev} (${pct(before)}).`;
+}
+
+/** A second sentence: the largest spike and its cause, and the policy that would have saved most. */
+export function storyline(data: SiteData): string | null {
+  const parts: string[] = [];
+  const top = topSpikes(data.spikes)[0];
+  const cause = top?.spike.causes[0];
+  if (top) {
+    const n = data.spikes.filter((s) => s.spike.studio_id === null).length || data.spikes.length;
+    const what = cause ? ` came mostly from ${CAUSE_TEXT[cause.cause].toLowerCase()}` : ' had no single cause';
+    parts.push(`The largest of ${n} spike${n === 1 ? '' : 's'} (${top.where.toLowerCase()}, ${dayRange(top.spike.start, top.spike.end)})${what}.`);
+  }
+  const policy = (data.report.policies ?? []).filter((p) => p.policy !== 'all_of_the_above').sort((a, b) => b.opt_outs_avoided - a.opt_outs_avoided)[0];
+  const attributed = data.report.totals.attributed_opt_outs;
+  if (policy && policy.opt_outs_avoided > 0 && attributed > 0) {
+    parts.push(`One policy would have avoided ${share(policy.opt_outs_avoided / attributed)} of the month's opt-outs: ${policy.description.charAt(0).toLowerCase()}${policy.description.slice(1)}.`);
+  }
+  return parts.length > 0 ? parts.join(' ') : null;
+}
+
+export interface Finding {
+  text: string;
+  href: string;
+  link: string;
+}
+
+export interface FindingGroup {
+  title: string;
+  items: Finding[];
+  more: { text: string; href: string } | null;
+  empty: string;
+}
+
+function spikeSentence(s: SpikeRef): string {
+  const sp = s.spike;
+  const cause = sp.causes[0];
+  const head = `${s.where}, ${dayRange(sp.start, sp.end)}: ${int(sp.opt_outs)} opt-outs where ${dec(sp.expected_opt_outs)} were expected`;
+  if (!cause) return `${head}; no single cause stood out.`;
+  return `${head}. Main cause: ${CAUSE_TEXT[cause.cause].toLowerCase()} (${share(cause.share)} of the extra opt-outs).`;
+}
+
+interface Flagged {
+  dimension: Dimension;
+  row: CohortRow;
+  excess: number;
+}
+
+/** Groups clearly above the month's rate, across every breakdown, by opt-outs beyond that rate. */
+export function highGroups(report: ReportData): Flagged[] {
+  return DIMENSIONS.flatMap((dimension) =>
+    report.cohorts[dimension].filter((r) => r.flag === 'high').map((row) => ({ dimension, row, excess: row.opt_outs - row.reached * report.totals.rate })),
+  )
+    .sort((a, b) => b.excess - a.excess)
+    // The same texts seen through several breakdowns (a blast, its campaign, its cold leads) are listed once.
+    .filter((g, i, all) => !all.slice(0, i).some((h) => h.row.reached === g.row.reached && h.row.opt_outs === g.row.opt_outs));
+}
+
+/**
+ * Spikes for the overview, largest excess first, all studios before single studios; a studio's
+ * spike is left out when it falls within one already listed (its page is linked from there).
+ */
+export function topSpikes(spikes: SpikeRef[]): SpikeRef[] {
+  const ranked = [...spikes].sort((a, b) => Number(a.spike.studio_id !== null) - Number(b.spike.studio_id !== null) || b.spike.excess_opt_outs - a.spike.excess_opt_outs);
+  const listed: SpikeRef[] = [];
+  for (const s of ranked) {
+    const overlaps = listed.some((l) => s.spike.start <= l.spike.end && s.spike.end >= l.spike.start);
+    if (!overlaps) listed.push(s);
+  }
+  return listed.sort((a, b) => b.spike.excess_opt_outs - a.spike.excess_opt_outs);
+}
+
+export function findings(data: SiteData, limits = { spikes: 3, groups: 5 }): FindingGroup[] {
+  const { report } = data;
+  const spikes = topSpikes(data.spikes);
+  const groups = highGroups(report);
+  const checks = report.compliance.filter((c) => c.messages > 0).sort((a, b) => b.messages - a.messages);
+  const inMonth = report.threshold_breaches.filter((b) => b.date >= report.period.start && b.date <= report.period.end);
+  const byStudio = new Map<string, typeof inMonth>();
+  for (const b of inMonth) byStudio.set(b.studio_id, [...(byStudio.get(b.studio_id) ?? []), b]);
+  const slug = new Map(data.studios.map((s) => [s.id, s.slug]));
+  const monthName = month(report.period.month, false);
+
+  return [
+    {
+      title: 'Spikes in opt-outs',
+      items: spikes.slice(0, limits.spikes).map((s) => ({ text: spikeSentence(s), href: spikeHref(s.slug), link: 'See the spike' })),
+      more: data.spikes.length > Math.min(limits.spikes, spikes.length) ? { text: `All ${data.spikes.length} spikes, by studio`, href: href('spikes.html') } : null,
+      empty: 'No day had clearly more opt-outs than usual.',
+    },
+    {
+      title: 'Groups that opted out more',
+      items: groups.slice(0, limits.groups).map((g) => ({
+        text: `${groupSubject(g.dimension, g.row.key)}: ${pct(g.row.rate)} opt-out rate${g.row.lift !== null ? `, ${times(g.row.lift)} the month's ${pct(report.totals.rate)}` : ''} (${plural(g.row.reached, 'text')}).`,
+        href: href(`cohorts.html#${DIMENSION_TEXT[g.dimension].anchor}`),
+        link: DIMENSION_TEXT[g.dimension].title,
+      })),
+      more: groups.length > limits.groups ? { text: 'Every breakdown, every group', href: href('cohorts.html') } : null,
+      empty: "No group opted out clearly more than the month's rate.",
+    },
+    {
+      title: 'Compliance problems',
+      items: checks.map((c) => {
+        const late = c.late_messages ? ` (${int(c.late_messages)} more than 10 business days after)` : '';
+        return { text: `${CHECK_TEXT[c.check].sentence(c.messages, c.leads)}${late}.`, href: href(`compliance.html#${CHECK_ANCHOR[c.check]}`), link: 'What to do' };
+      }),
+      more: null,
+      empty: 'Every compliance check passed.',
+    },
+    {
+      title: 'Alert levels crossed',
+      items: [...byStudio].map(([studio, list]) => {
+        const weekly = list.filter((b) => b.rule === 'rolling_7d_above_1.3pct').length;
+        const daily = list.filter((b) => b.rule === 'day_at_or_above_5pct');
+        const parts = [
+          weekly > 0 ? `${BREACH_TEXT['rolling_7d_above_1.3pct'].toLowerCase()} on ${plural(weekly, 'day')}` : '',
+          daily.length > 0 ? `at or above 5% on ${plural(daily.length, 'day')}` : '',
+        ].filter(Boolean);
+        return { text: `Studio ${studio}: ${parts.join('; ')} in ${monthName}.`, href: studioHref(slug.get(studio) ?? ''), link: `Studio ${studio}` };
+      }),
+      more: null,
+      empty: `No studio crossed the 1.3% weekly or 5% daily alert level in ${monthName}.`,
+    },
+  ];
+}
