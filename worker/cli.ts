@@ -4,6 +4,7 @@ import { normalizeConfig, DEFAULTS, type RunOptions } from './config.ts';
 import { OptoutError, UsageError } from './errors.ts';
 import type { IngestResult } from './ingest/index.ts';
 import { ingestOnly, run, type RunEffects } from './run.ts';
+import { findChromium } from './site/pdf.ts';
 import { VERSION } from './version.ts';
 
 /**
@@ -40,6 +41,7 @@ Loads the export folder DIR into DuckDB and writes the report bundle to --out.
   --attribution-hours N    opt-out attribution window in hours (default ${DEFAULTS.attributionHours})
   --blast-size N           distinct recipients that make a campaign a blast (default ${DEFAULTS.blastSize})
   --no-site                do not build the static site
+  --pdf                    also print the site to OUT/report.pdf (needs chromium)
   --memory SIZE            DuckDB memory limit, e.g. 2GB (default: DuckDB's, 80% of RAM)
   --threads N              DuckDB threads (default: one per core)
   --debug                  show stack traces`,
@@ -96,6 +98,7 @@ const OPTIONS = {
     'attribution-hours': { type: 'string' },
     'blast-size': { type: 'string' },
     'no-site': { type: 'boolean' },
+    pdf: { type: 'boolean' },
   },
   ingest: LOAD,
   generate: {
@@ -212,12 +215,15 @@ async function main(argv: string[], io: Io): Promise<number> {
     attributionHours: str('attribution-hours'),
     blastSize: str('blast-size'),
     site: values['no-site'] !== true,
+    pdf: values.pdf === true ? { chromium: findChromium(process.env.PATH ?? '') } : null,
   });
   const result = await run(config, progress(io));
   if (io.interactive) io.stderr('\r\x1b[K');
   const where = path.join(config.out, 'report.json');
+  const site = result.site ? `; site ${path.join(config.out, 'site', 'index.html')} (${result.site.pages} pages)` : '';
+  const pdf = result.pdf === 'skipped' ? '; PDF skipped: no chromium found' : result.pdf ? `; PDF ${result.pdf}` : '';
   io.stderr(
-    `optout run: ${summary(result.ingested)}; review month ${result.report.period.month}; report ${where} (${result.seconds.toFixed(1)} s)\n`,
+    `optout run: ${summary(result.ingested)}; review month ${result.report.period.month}; report ${where}${site}${pdf} (${result.seconds.toFixed(1)} s)\n`,
   );
   return 0;
 }

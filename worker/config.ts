@@ -15,6 +15,8 @@ export interface RunOptions {
   attributionHours?: number | string;
   blastSize?: number | string;
   site?: boolean;
+  /** Also print the site to OUT/report.pdf with this chromium (null: none found). */
+  pdf?: { chromium: string | null } | null;
   memory?: string;
   threads?: number | string;
   debug?: boolean;
@@ -39,6 +41,8 @@ export interface Config {
   blastSize: number;
   /** Build the static site after the report. */
   site: boolean;
+  /** Print the site to OUT/report.pdf with this chromium; null: no PDF asked for. */
+  pdf: { chromium: string | null } | null;
   /** DuckDB memory_limit, e.g. `2GB`; null leaves DuckDB's default (80% of RAM). */
   memory: string | null;
   /** DuckDB worker threads; null leaves DuckDB's default (one per core). */
@@ -74,6 +78,7 @@ export function isValidTimeZone(tz: string): boolean {
 
 export function normalizeConfig(options: RunOptions): Config {
   if (!options.input) throw new UsageError('--input: the export folder is required');
+  if (options.pdf && options.site === false) throw new UsageError('--pdf: the PDF is printed from the site, which --no-site turns off');
   const month = options.month ?? null;
   if (month !== null) {
     const m = /^(\d{4})-(\d{2})$/.exec(month);
@@ -101,6 +106,7 @@ export function normalizeConfig(options: RunOptions): Config {
     attributionHours: positiveNumber('attribution-hours', options.attributionHours, DEFAULTS.attributionHours, false),
     blastSize: positiveNumber('blast-size', options.blastSize, DEFAULTS.blastSize, true),
     site: options.site ?? true,
+    pdf: options.pdf ?? null,
     memory,
     threads: options.threads === undefined ? null : positiveNumber('threads', options.threads, 1, true),
     debug: options.debug ?? false,

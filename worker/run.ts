@@ -1,7 +1,10 @@
+import path from 'node:path';
 import type { Config } from './config.ts';
 import { Db } from './db.ts';
 import { ingest, type IngestEffects, type IngestResult } from './ingest/index.ts';
 import { writeBundle, writeRejectedRows, type Report } from './report/bundle.ts';
+import { buildSite } from './site/build.ts';
+import { writePdf } from './site/pdf.ts';
 import { VERSION } from './version.ts';
 
 export interface RunEffects extends IngestEffects {}
@@ -9,6 +12,10 @@ export interface RunEffects extends IngestEffects {}
 export interface RunResult {
   ingested: IngestResult;
   report: Report;
+  /** The site's pages and build time; null with --no-site. */
+  site: { pages: number; seconds: number } | null;
+  /** The PDF written, 'skipped' when no chromium was found, null when none was asked for. */
+  pdf: string | 'skipped' | null;
   seconds: number;
 }
 
@@ -33,12 +40,27 @@ export async function ingestOnly(config: Config, effects: RunEffects, writeRejec
 export async function run(config: Config, effects: RunEffects): Promise<RunResult> {
   const started = performance.now();
   const db = await openDb(config);
+  let closed = false;
   try {
     const ingested = await ingest(db, config, effects);
     effects.progress('writing the report');
     const report = await writeBundle(db, config, ingested, VERSION);
-    return { ingested, report, seconds: (performance.now() - started) / 1000 };
-  } finally {
     db.close();
+    closed = true;
+    let site: RunResult['site'] = null;
+    let pdf: RunResult['pdf'] = null;
+    if (config.site) {
+      effects.progress('building the site');
+      site = await buildSite({ reportDir: config.out, outDir: path.join(config.out, 'site'), quiet: true });
+      if (config.pdf) {
+        effects.progress('printing the PDF');
+        const file = path.join(config.out, 'report.pdf');
+        const written = config.pdf.chromium ? await writePdf(path.join(config.out, 'site'), file, { executablePath: config.pdf.chromium }) : false;
+        pdf = written ? file : 'skipped';
+      }
+    }
+    return { ingested, report, site, pdf, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    if (!closed) db.close();
   }
 }

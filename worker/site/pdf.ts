@@ -12,9 +12,9 @@ import path from 'node:path';
 
 export const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'];
 
-/** Debian's chromium, else a `chromium` on the PATH; null when there is none. */
-export function findChromium(): string | null {
-  const candidates = ['/usr/bin/chromium', ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'chromium'))];
+/** Debian's chromium, else a `chromium` on `searchPath` (the PATH, passed by cli.ts); null when there is none. */
+export function findChromium(searchPath = ''): string | null {
+  const candidates = ['/usr/bin/chromium', ...searchPath.split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'chromium'))];
   return candidates.find((file) => existsSync(file)) ?? null;
 }
 
