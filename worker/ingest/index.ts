@@ -144,6 +144,11 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
   );
   await resolveLines(db);
   const stats = await fileStats(db);
+  if (!config.db) {
+    // In memory the raw text is not needed once staged (a persistent database keeps it to
+    // re-stage later exports against): free it before the models run.
+    for (const t of TABLES) await db.exec(`drop table raw_${t.name}`);
+  }
   const totals = { rows: 0, accepted: 0, rejected: 0, duplicates: 0 };
   for (const s of stats) {
     if (s.rows !== s.accepted + s.rejected + s.duplicates) {

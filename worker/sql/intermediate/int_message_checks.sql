@@ -123,24 +123,14 @@ final as (
         messages.consent = 'none' as is_sent_without_consent,
         messages.engagement = '548d+' as is_check_in_overdue,
         messages.local_hour < 8 or messages.local_hour >= 21 as is_quiet_hours,
-        coalesce(
-            nullif(trim(messages.body), '') is not null
-                and studios.name is not null
-                and strpos(lower(messages.body), lower(studios.name)) = 0,
-            false
-        ) as is_missing_sender_id,
+        messages.is_missing_sender_id,
         -- risk factors for the spike analysis
         messages.consent in ('none', 'unverified') as is_unverified_consent,
         messages.engagement in ('366-547d', '548d+') as is_cold,
         messages.lead_age in ('366-547d', '548d+') as is_old_lead,
         messages.is_blast,
         messages.frequency_7d in ('4-6', '7+') as is_high_frequency,
-        coalesce(
-            messages.first_name is not null
-                and nullif(trim(messages.body), '') is not null
-                and strpos(lower(messages.body), lower(messages.first_name)) = 0,
-            false
-        ) as is_unpersonalised,
+        messages.is_unpersonalised,
         -- the lead opted out before and came back
         coalesce(sent_after.is_resubscribed, false) as is_resubscribed_after_opt_out,
         coalesce(sent_after.is_sent_after_opt_out, false)
@@ -148,7 +138,6 @@ final as (
     from messages
     left join sent_after using (message_id)
     left join to_deactivated using (message_id)
-    left join studios on studios.studio_id = messages.studio_id
     left join requests on requests.studio_id = messages.studio_id and requests.lead_key = messages.lead_key
 )
 

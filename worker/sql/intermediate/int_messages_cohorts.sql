@@ -98,7 +98,14 @@ final as (
         sent_at,
         local_date,
         count_opt_outs,
-        body,
+        is_missing_sender_id,
+        -- the body does not use the lead's first name (the body itself stays out of this table)
+        coalesce(
+            first_name is not null
+                and nullif(trim(body), '') is not null
+                and strpos(lower(body), lower(first_name)) = 0,
+            false
+        ) as is_unpersonalised,
         is_known_lead,
         case when is_known_lead then lead_source else 'unknown' end as lead_source,
         case
@@ -143,7 +150,6 @@ final as (
         -- for the checks and the spike analysis, so they need not join back to the messages
         coalesce(phone, lead_phone) as recipient_phone,
         cast(created_at as date) as lead_created_on,
-        first_name,
         consent_at,
         coalesce(is_blast, false) as is_blast,
     from measured

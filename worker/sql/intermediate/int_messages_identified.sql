@@ -10,7 +10,7 @@ leads_by_phone as (
 ),
 
 studios as (
-    select studio_id, timezone from int_studios
+    select studio_id, name as studio_name, timezone from int_studios
 ),
 
 offsets as (
@@ -28,6 +28,13 @@ identified as (
         end as lead_key,
         messages.direction = 'outbound' and messages.status in ('sent', 'delivered') as is_reached,
         make_timestamp(epoch_us(messages.sent_at) + offsets.utc_offset_us) as sent_at_local,
+        -- a body that does not say who is texting (SPEC section 4: only where both are known)
+        coalesce(
+            nullif(trim(messages.body), '') is not null
+                and studios.studio_name is not null
+                and strpos(lower(messages.body), lower(studios.studio_name)) = 0,
+            false
+        ) as is_missing_sender_id,
     from messages
     -- equality conditions only: an extra "lead_id is null" here turns the hash join into a
     -- nested loop; the case above prefers lead_id anyway
