@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { CAUSES, CHECKS, DIMENSIONS, type Cause, type Check, type Dimension } from '../../worker/report/names.ts';
+
+export { CAUSES, CHECKS, DIMENSIONS, type Cause, type Check, type Dimension };
 
 /**
  * report.json as the site reads it (SPEC section 5 and worker/report/bundle.ts). A report that
@@ -7,42 +10,8 @@ import { z } from 'zod';
  * policies) are optional, so the site renders them only when they are there.
  */
 
-export const DIMENSIONS = [
-  'lead_source',
-  'lead_age',
-  'frequency_7d',
-  'consent',
-  'engagement',
-  'campaign_type',
-  'send_hour',
-  'studio',
-  'campaign',
-] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
 
-export const CHECKS = [
-  'sent_after_opt_out',
-  'unprocessed_opt_out_request',
-  'sent_to_deactivated',
-  'sent_without_consent',
-  'check_in_overdue',
-  'quiet_hours',
-  'missing_sender_id',
-] as const;
-export type Check = (typeof CHECKS)[number];
 
-export const CAUSES = [
-  'unverified_consent',
-  'cold_leads',
-  'old_list_blast',
-  'excessive_frequency',
-  'poor_timing',
-  'irrelevant_content',
-  'no_personalization',
-  'previous_negative_experience',
-  'opt_out_handling',
-] as const;
-export type Cause = (typeof CAUSES)[number];
 
 const count = z.number().int().nonnegative();
 const fraction = z.number().min(0).max(1);

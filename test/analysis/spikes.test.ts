@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findSpikes, judgeDays, thresholdBreaches, type DayPoint } from '../../worker/analysis/spikes.ts';
+import { mulberry32 as rng } from '../helpers/random.ts';
 
-/** mulberry32: a small seeded generator, so every series is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function binomial(n: number, p: number, r: () => number): number {
   let x = 0;

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { PhoneNormaliser, phoneKey } from '../../worker/ingest/phones.ts';
+import { mulberry32 } from '../helpers/random.ts';
 
-/** A small deterministic generator (mulberry32), so the sample is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('phone normalisation', () => {
   it('agrees with libphonenumber on 20,000 random ten-digit numbers (the per-prefix cache is sound)', () => {

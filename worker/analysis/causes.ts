@@ -1,5 +1,7 @@
 import type { Db } from '../db.ts';
-import { DIMENSIONS, type Dimension } from '../report/cohorts.ts';
+import { CAUSES, DIMENSIONS, type Cause, type Dimension } from '../report/names.ts';
+
+export { CAUSES, type Cause };
 import type { Spike } from './spikes.ts';
 
 /**
@@ -27,18 +29,6 @@ import type { Spike } from './spikes.ts';
  * factor never seen before the spike is compared with the overall rate, not with zero.
  */
 
-export const CAUSES = [
-  'unverified_consent',
-  'cold_leads',
-  'old_list_blast',
-  'excessive_frequency',
-  'poor_timing',
-  'irrelevant_content',
-  'no_personalization',
-  'previous_negative_experience',
-  'opt_out_handling',
-] as const;
-export type Cause = (typeof CAUSES)[number];
 
 /** What fixes each cause: the known remedies, in plain words. */
 export const ACTIONS: Record<Cause, string> = {

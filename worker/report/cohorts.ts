@@ -1,19 +1,8 @@
 import type { Db } from '../db.ts';
 import { fitBetaPrior, funnelLimits, shrunkRate, wilson } from '../analysis/stats.ts';
+import { DIMENSIONS, type Dimension } from './names.ts';
 
-/** The nine cohort dimensions of SPEC section 3, in the order the report lists them. */
-export const DIMENSIONS = [
-  'lead_source',
-  'lead_age',
-  'frequency_7d',
-  'consent',
-  'engagement',
-  'campaign_type',
-  'send_hour',
-  'studio',
-  'campaign',
-] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
+export { DIMENSIONS, type Dimension };
 
 /** Ordinal dimensions keep their natural order; the others are listed by reached messages. */
 const KEY_ORDER: Partial<Record<Dimension, string[]>> = {

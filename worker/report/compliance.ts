@@ -1,16 +1,8 @@
 import type { Db } from '../db.ts';
+import { CHECKS, type Check } from './names.ts';
 
-/** The checks of SPEC section 4, in the order the report lists them. */
-export const CHECKS = [
-  'sent_after_opt_out',
-  'unprocessed_opt_out_request',
-  'sent_to_deactivated',
-  'sent_without_consent',
-  'check_in_overdue',
-  'quiet_hours',
-  'missing_sender_id',
-] as const;
-export type Check = (typeof CHECKS)[number];
+export { CHECKS, type Check };
+
 
 /** What each check means and what fixes it, in plain words. */
 export const CHECK_TEXT: Record<Check, { title: string; action: string }> = {
