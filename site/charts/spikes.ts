@@ -103,7 +103,7 @@ export function decompositionFigure(dimension: Dimension, spike: Spike, o: { id:
         dec(r.rate),
         dec(r.total),
       ]),
-      ...(all.length > rows.length ? { note: `The ${rows.length} groups carrying most of the extra opt-outs, of ${all.length}.` } : {}),
+      ...(all.length > rows.length ? { note: rows.length === 1 ? `The group carrying most of the extra opt-outs, of ${all.length}.` : `The ${rows.length} groups carrying most of the extra opt-outs, of ${all.length}.` } : {}),
     },
   };
 }
