@@ -33,6 +33,7 @@ describe('optout CLI', () => {
       [['run', '--input', 'x', '--attribution-hours=-1'], 'optout: --attribution-hours: expected a positive number, got "-1"\n'],
       [['run', '--input', 'x', '--memory', 'lots'], 'optout: --memory: expected a size such as 1GB or 512MB, got "lots"\n'],
       [['generate'], 'optout: --out: the folder to write the sample export to is required\n'],
+      [['run', '--input', 'x', '--no-site', '--pdf'], 'optout: --pdf: the PDF is printed from the site, which --no-site turns off\n'],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(args);
