@@ -14,11 +14,12 @@ offsets as (
 ),
 
 reached as (
-    -- equal send times go to the greater message_id
-    select studio_id, lead_key, sent_at, max(message_id) as message_id
-    from int_messages_identified
-    where is_reached
-    group by studio_id, lead_key, sent_at
+    -- equal send times go to the greater message_id; only leads that opted out can be attributed to
+    select m.studio_id, m.lead_key, m.sent_at, max(m.message_id) as message_id
+    from int_messages_identified as m
+    semi join (select distinct studio_id, lead_key from opt_outs) as o using (studio_id, lead_key)
+    where m.is_reached
+    group by m.studio_id, m.lead_key, m.sent_at
 ),
 
 latest_before as (
