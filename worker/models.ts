@@ -15,6 +15,7 @@ export const INTERMEDIATE_MODELS: readonly string[] = [
   'intermediate/int_opt_outs_attributed',
   'intermediate/int_messages_cohorts',
   'intermediate/int_opt_out_requests',
+  'intermediate/int_deactivated_numbers',
   'intermediate/int_message_checks',
 ];
 
@@ -23,11 +24,11 @@ export const MART_MODELS: readonly string[] = [
   'marts/review_periods',
   'marts/cohort_counts',
   'marts/period_totals',
+  'marts/daily_series',
   'marts/daily_trend',
   'marts/deliverability',
-  'marts/compliance_counts',
-  'marts/daily_series',
   'marts/check_leads',
+  'marts/compliance_counts',
   'marts/suppression_list',
   'marts/policy_savings',
   'marts/provider_evidence',

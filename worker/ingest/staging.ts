@@ -1,6 +1,6 @@
 import { ident, type Db } from '../db.ts';
 import { phoneKey, type PhoneNormaliser } from './phones.ts';
-import { TABLES, type ColumnDef, type TableDef } from './tables.ts';
+import { EXTRA_RAW_COLUMNS, TABLES, type ColumnDef, type TableDef } from './tables.ts';
 
 /**
  * Staging: from raw text to typed rows, one decision per record (SPEC section 1, "Bad input").
@@ -98,7 +98,7 @@ function reasonExpr(def: TableDef): string {
 
 function checkedSql(def: TableDef): string {
   const cols = def.columns;
-  const extra = def.name === 'messages' ? ['studio_number'] : [];
+  const extra = EXTRA_RAW_COLUMNS[def.name] ?? [];
   const trimmed = [...cols.map((c) => c.name), ...extra].map((n) => `clean(r.${q(n)}) as ${q(`v_${n}`)}`);
   const joins: string[] = [];
   for (const c of cols) {

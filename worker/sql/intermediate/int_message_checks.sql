@@ -22,8 +22,7 @@ studios as (
 ),
 
 deactivated as (
-    -- the earliest date a number was listed
-    select phone, min(deactivated_at) as deactivated_on from stg_deactivations group by phone
+    select * from int_deactivated_numbers
 ),
 
 calendar as (

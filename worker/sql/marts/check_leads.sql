@@ -1,5 +1,6 @@
 -- one row per (check, studio, lead) in the review month: how many of its messages broke the
--- rule, when, and the lead's id and number (for the analyst's tables, never for the site)
+-- rule (and, for sends after an opt-out, how many came more than 10 business days after it),
+-- when, and the lead's id and number (for the analyst's tables, never for the site)
 with
 
 checks as (
@@ -13,37 +14,41 @@ requests as (
 ),
 
 leads as (
-    select studio_id, lead_key, lead_id, phone from int_leads
+    select studio_id, lead_key, phone from int_leads
 ),
 
 long as (
-    select 'sent_after_opt_out' as "check", studio_id, lead_key, local_date from checks where is_sent_after_opt_out
+    select 'sent_after_opt_out' as "check", studio_id, lead_key, local_date, business_days_after_opt_out > 10 as is_late
+    from checks where is_sent_after_opt_out
     union all
-    select 'unprocessed_opt_out_request', studio_id, lead_key, local_date from requests
+    select 'unprocessed_opt_out_request', studio_id, lead_key, local_date, null from requests
     union all
-    select 'sent_to_deactivated', studio_id, lead_key, local_date from checks where is_sent_to_deactivated
+    select 'sent_to_deactivated', studio_id, lead_key, local_date, null from checks where is_sent_to_deactivated
     union all
-    select 'sent_without_consent', studio_id, lead_key, local_date from checks where is_sent_without_consent
+    select 'sent_without_consent', studio_id, lead_key, local_date, null from checks where is_sent_without_consent
     union all
-    select 'check_in_overdue', studio_id, lead_key, local_date from checks where is_check_in_overdue
+    select 'check_in_overdue', studio_id, lead_key, local_date, null from checks where is_check_in_overdue
     union all
-    select 'quiet_hours', studio_id, lead_key, local_date from checks where is_quiet_hours
+    select 'quiet_hours', studio_id, lead_key, local_date, null from checks where is_quiet_hours
     union all
-    select 'missing_sender_id', studio_id, lead_key, local_date from checks where is_missing_sender_id
+    select 'missing_sender_id', studio_id, lead_key, local_date, null from checks where is_missing_sender_id
 ),
 
 final as (
     select
         long."check",
         long.studio_id,
-        leads.lead_id,
+        long.lead_key,
+        -- a lead_id that matches no lead is still the lead's id; a number-only lead has none
+        case when long.lead_key like 'id:%' then substr(long.lead_key, 4) end as lead_id,
         coalesce(leads.phone, case when long.lead_key like 'phone:%' then substr(long.lead_key, 7) end) as phone,
         count(*)::integer as messages,
+        count(*) filter (where long.is_late)::integer as late_messages,
         min(long.local_date) as first_date,
         max(long.local_date) as last_date,
     from long
     left join leads on leads.studio_id = long.studio_id and leads.lead_key = long.lead_key
-    group by all
+    group by long."check", long.studio_id, long.lead_key, leads.phone
 )
 
 select * from final

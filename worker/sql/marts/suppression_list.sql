@@ -46,7 +46,7 @@ numbers as (
 ),
 
 deactivated as (
-    select phone, min(deactivated_at) as deactivated_on from stg_deactivations group by phone
+    select * from int_deactivated_numbers
 ),
 
 by_carrier as (
