@@ -22,7 +22,7 @@ export interface CheckView {
   examples: TableModel | null;
 }
 
-/** The site's own titles, so every page says "texts"; the report's action is used when it has one. */
+/** The site's own titles, so every page says "texts"; the action is the report's (one text for both). */
 export function checkTitle(c: ComplianceRow): string {
   return CHECK_TEXT[c.check].title;
 }
@@ -34,7 +34,7 @@ export function checkView(data: SiteData, c: ComplianceRow): CheckView {
     anchor: CHECK_ANCHOR[c.check],
     title: checkTitle(c),
     about: text.about,
-    action: c.action ?? text.action,
+    action: c.action,
     messages: int(c.messages),
     leads: int(c.leads),
     late: c.late_messages !== undefined ? int(c.late_messages) : null,

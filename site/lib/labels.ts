@@ -156,7 +156,6 @@ export interface CheckText {
   title: string;
   /** What the check counts, in a sentence. */
   about: string;
-  action: string;
   /** A finding sentence for non-zero counts. */
   sentence: (messages: number, leads: number) => string;
 }
@@ -165,43 +164,36 @@ export const CHECK_TEXT: Record<Check, CheckText> = {
   sent_after_opt_out: {
     title: 'Texts sent after the lead opted out',
     about: 'Texts to a lead after its opt-out with no re-opt-in in between (the confirmation within 5 minutes is exempt).',
-    action: 'Suppress opted-out numbers before every send, and find which tool keeps texting them. Opt-outs must be honoured within 10 business days at most.',
     sentence: (m, l) => `${plural(m, 'text')} went to ${plural(l, 'lead')} after they had opted out`,
   },
   unprocessed_opt_out_request: {
     title: 'Requests to stop, written in words, that nobody processed',
     about: 'Replies such as "take me off your list" that are not a keyword, with no opt-out within 24 hours.',
-    action: 'Treat "please stop", "take me off your list" and the like as opt-outs within 24 hours: opt the lead out in the CRM and confirm.',
     sentence: (m, l) => `${plural(m, 'request')} to stop, written in words by ${plural(l, 'lead')}, ${m === 1 ? 'was' : 'were'} never processed`,
   },
   sent_to_deactivated: {
     title: 'Texts to numbers a carrier reported as disconnected',
     about: "Texts to a number on or after the date it appeared in a carrier's deactivation file (unless consent came later).",
-    action: "Process the carriers' daily deactivation file: remove those numbers before the next send; a new owner of the number never agreed to your texts.",
     sentence: (m, l) => `${plural(m, 'text')} went to ${plural(l, 'number')} a carrier had reported disconnected`,
   },
   sent_without_consent: {
     title: 'Texts to leads with no consent on record',
     about: 'Texts to leads with no consent captured at the time of sending.',
-    action: 'Get permission first: do not text a lead until consent is captured (web form, keyword or signed waiver), and record when and how.',
     sentence: (m, l) => `${plural(m, 'text')} went to ${plural(l, 'lead')} with no consent on record`,
   },
   check_in_overdue: {
     title: 'Texts to leads not heard from in 18 months',
     about: 'Texts to leads with no sign-up, consent, visit, purchase or reply in the last 548 days.',
-    action: 'Check in at least every 18 months: ask silent leads to confirm ("Reply YES to keep hearing from us") before any campaign.',
     sentence: (m, l) => `${plural(m, 'text')} went to ${plural(l, 'lead')} not heard from in 18 months`,
   },
   quiet_hours: {
     title: 'Texts sent before 08:00 or after 21:00',
     about: "Texts sent before 08:00 or from 21:00 in the studio's time zone.",
-    action: "Schedule campaigns and automations between 08:00 and 21:00 in the studio's time zone.",
     sentence: (m, l) => `${plural(m, 'text')} reached ${plural(l, 'lead')} before 08:00 or after 21:00 local time`,
   },
   missing_sender_id: {
     title: 'Texts that do not say who is texting',
     about: "Texts whose body does not contain the studio's name.",
-    action: 'Identify the sender: start every text with the studio name.',
     sentence: (m, l) => `${plural(m, 'text')} to ${plural(l, 'lead')} did not name the studio`,
   },
 };

@@ -6,8 +6,9 @@ export { CAUSES, CHECKS, DIMENSIONS, type Cause, type Check, type Dimension };
 /**
  * report.json as the site reads it (SPEC section 5 and worker/report/bundle.ts). A report that
  * does not match fails the build with the path of the first bad field. Extra fields are allowed
- * (and dropped); the fields other work is still adding (compliance titles, actions, examples,
- * policies) are optional, so the site renders them only when they are there.
+ * (and dropped). Each compliance row's title and action are required (the site shows the
+ * report's action); examples, policies and provider evidence are optional, so the site renders
+ * them only when they are there.
  */
 
 
@@ -89,8 +90,8 @@ const complianceRow = z.object({
   leads: count,
   late_messages: count.optional(),
   studios: z.array(studioCount),
-  title: z.string().optional(),
-  action: z.string().optional(),
+  title: z.string(),
+  action: z.string(),
   /** Masked by the worker; the site masks them again. */
   examples: z.array(z.object({ studio_id: z.string(), date: z.string(), phone: z.string() })).optional(),
 });
