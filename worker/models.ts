@@ -3,7 +3,8 @@ import type { Db, Params } from './db.ts';
 
 /**
  * The ordered list of SQL models (worker/sql/<layer>/<name>.sql). The runner wraps each in
- * `create or replace table <name> as`, passing only the `$parameters` a model uses.
+ * `create or replace table <name> as` (or `view`, see isView), passing only the `$parameters` a
+ * model uses.
  */
 export const INTERMEDIATE_MODELS: readonly string[] = [
   'intermediate/int_studios',
@@ -13,10 +14,11 @@ export const INTERMEDIATE_MODELS: readonly string[] = [
   'intermediate/int_messages_identified',
   'intermediate/int_opt_out_events',
   'intermediate/int_opt_outs_attributed',
-  'intermediate/int_messages_cohorts',
   'intermediate/int_opt_out_requests',
   'intermediate/int_deactivated_numbers',
-  'intermediate/int_message_checks',
+  'intermediate/int_message_history_checks',
+  'intermediate/int_messages_reached',
+  'intermediate/int_messages_cohorts',
 ];
 
 /** Marts depend on the review period, known once the intermediate models have run. */
@@ -55,9 +57,15 @@ export function paramsFor(sql: string, all: Params): Params {
   return out;
 }
 
+/** A model whose first line is `-- materialized: view` is a view: cheap expressions, read where used. */
+export function isView(sql: string): boolean {
+  return sql.startsWith('-- materialized: view');
+}
+
 export async function runModels(db: Db, params: Params, models: readonly string[]): Promise<void> {
   for (const model of models) {
     const sql = await modelSql(model);
-    await db.exec(`create or replace table ${modelName(model)} as\n${sql}`, paramsFor(sql, params));
+    if (isView(sql)) await db.exec(`create or replace view ${modelName(model)} as\n${sql}`);
+    else await db.exec(`create or replace table ${modelName(model)} as\n${sql}`, paramsFor(sql, params));
   }
 }

@@ -50,11 +50,11 @@ export const ACTIONS: Record<Cause, string> = {
     'Honour opt-outs: treat free-text requests ("please stop") as opt-outs within 24 hours, suppress opted-out and deactivated numbers before every send, and process the carriers\' daily deactivation file.',
 };
 
-/** Risk factors: SQL over int_message_checks, and the cohort dimension that shows each. */
+/** Risk factors: SQL over int_messages_cohorts, and the cohort dimension that shows each. */
 const QUIET_HOURS = ['00', '01', '02', '03', '04', '05', '06', '07', '21', '22', '23'];
 
 /**
- * Risk factors: SQL over int_message_checks, the cohort dimension that shows each and the keys
+ * Risk factors: SQL over int_messages_cohorts, the cohort dimension that shows each and the keys
  * of that dimension that are the risk (null: any key; the one carrying most excess is named).
  */
 const FACTORS: Record<Exclude<Cause, 'irrelevant_content'>, { sql: string; dimension: Dimension; keys: string[] | null; who: string }> = {
@@ -214,7 +214,7 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
   // A spike's window and baseline are then sums of those days (spikes overlap, days do not).
   const factorNames = Object.keys(FACTORS) as (keyof typeof FACTORS)[];
   await db.exec(`create or replace temp table spike_day_messages as
-    select m.* from int_message_checks m
+    select m.* from int_messages_cohorts m
     semi join (select distinct studio_id, local_date from spike_days) d using (studio_id, local_date)`);
   const cohortRows = await db.query<{ spike_no: number; part: string; dimension: Dimension; key: string; n: number; x: number }>(`
     with long as (
@@ -243,7 +243,7 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
   await db.exec(`create or replace temp table spike_window_messages as
     select d.spike_no, m.* from spike_day_messages m join spike_days d using (studio_id, local_date) where d.part = 'window'`);
   const leads = await db.query<Record<string, number> & { spike_no: number }>(`
-    select spike_no, ${factorNames.map((f) => `count(distinct (studio_id, lead_key)) filter (where ${FACTORS[f].sql})::integer as "leads_${f}"`).join(', ')}
+    select spike_no, ${factorNames.map((f) => `count(distinct lead_no) filter (where ${FACTORS[f].sql})::integer as "leads_${f}"`).join(', ')}
     from spike_window_messages group by spike_no`);
   const campaignRows = await db.query<{ spike_no: number; campaign: string; n: number; x: number; missing_sender: number }>(`
     select spike_no, campaign, count(*)::integer as n, sum(count_opt_outs)::integer as x,
@@ -252,7 +252,7 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
     group by all`);
   const batchRows = await db.query<{ spike_no: number; lead_source: string; created_on: string; leads: number; x: number }>(`
     select spike_no, coalesce(lead_source, 'unknown') as lead_source, strftime(lead_created_on, '%Y-%m-%d') as created_on,
-      count(distinct lead_key)::integer as leads, sum(count_opt_outs)::integer as x
+      count(distinct lead_no)::integer as leads, sum(count_opt_outs)::integer as x
     from spike_window_messages
     where is_unverified_consent and lead_created_on is not null
     group by all

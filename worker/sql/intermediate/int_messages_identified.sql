@@ -1,4 +1,6 @@
--- one row per accepted message, with the lead it belongs to and its local time
+-- one row per accepted message, with the lead it belongs to (and that lead's attributes), its
+-- local time and what its body says; the body itself is kept for inbound messages only (the
+-- free-text check reads it), so the wide tables downstream carry no message text
 with
 
 messages as (
@@ -9,6 +11,10 @@ leads_by_phone as (
     select * from int_leads_by_phone
 ),
 
+leads as (
+    select * from int_leads
+),
+
 studios as (
     select studio_id, name as studio_name, timezone from int_studios
 ),
@@ -17,7 +23,7 @@ offsets as (
     select * from int_local_offsets
 ),
 
-identified as (
+keyed as (
     select
         messages.*,
         -- by lead_id; else the most recent lead with the number; else the number itself
@@ -26,15 +32,8 @@ identified as (
             when leads_by_phone.lead_key is not null then leads_by_phone.lead_key
             else 'phone:' || messages.phone
         end as lead_key,
-        messages.direction = 'outbound' and messages.status in ('sent', 'delivered') as is_reached,
-        make_timestamp(epoch_us(messages.sent_at) + offsets.utc_offset_us) as sent_at_local,
-        -- a body that does not say who is texting (SPEC section 4: only where both are known)
-        coalesce(
-            nullif(trim(messages.body), '') is not null
-                and studios.studio_name is not null
-                and strpos(lower(messages.body), lower(studios.studio_name)) = 0,
-            false
-        ) as is_missing_sender_id,
+        epoch_us(messages.sent_at) + offsets.utc_offset_us as local_us,
+        studios.studio_name,
     from messages
     -- equality conditions only: an extra "lead_id is null" here turns the hash join into a
     -- nested loop; the case above prefers lead_id anyway
@@ -47,24 +46,76 @@ identified as (
         and offsets.bucket = floor(epoch_us(messages.sent_at) / 900000000)::bigint
 ),
 
-keyworded as (
+identified as (
     select
-        *,
-        cast(sent_at_local as date) as local_date,
-        -- the body as a keyword: trimmed, upper-cased, spaces collapsed, punctuation around stripped
-        case when direction = 'inbound' then
-            upper(regexp_replace(regexp_replace(coalesce(body, ''), '\s+', ' ', 'g'), '^[\s[:punct:]]+|[\s[:punct:]]+$', '', 'g'))
-        end as keyword,
-    from identified
+        keyed.*,
+        -- a 64-bit number for (studio, lead): the joins, windows and distinct counts over
+        -- millions of messages run on it rather than on two strings
+        hash(keyed.studio_id, keyed.lead_key) as lead_no,
+        leads.lead_key is not null as is_known_lead,
+        leads.lead_source,
+        leads.created_at,
+        leads.consent_at,
+        leads.consent_method,
+        leads.last_engaged_at,
+        leads.phone as lead_phone,
+        leads.first_name,
+        -- lower-cased once, for the outbound checks below
+        case when keyed.direction = 'outbound' then lower(keyed.body) end as body_lower,
+    from keyed
+    left join leads on leads.studio_id = keyed.studio_id and leads.lead_key = keyed.lead_key
 ),
 
 final as (
     select
-        *,
+        message_id,
+        -- the message's place in the export (file, record): unique, and cheap to join on
+        file_id::bigint * 4294967296 + record_no as message_no,
+        studio_id,
+        lead_id,
+        phone,
+        lead_key,
+        lead_no,
+        direction,
+        sent_at,
+        status,
+        error_code,
+        campaign_id,
+        campaign_type,
+        case when direction = 'inbound' then body end as body,
+        direction = 'outbound' and status in ('sent', 'delivered') as is_reached,
+        make_timestamp(local_us) as sent_at_local,
+        cast(make_timestamp(local_us) as date) as local_date,
+        hour(make_timestamp(local_us)) as local_hour,
+        -- a body that does not say who is texting (SPEC section 4: only where both are known;
+        -- staging leaves no blank body, only missing ones)
+        coalesce(strpos(body_lower, lower(studio_name)) = 0, false) as is_missing_sender_id,
+        -- the body does not use the lead's first name
+        coalesce(strpos(body_lower, lower(first_name)) = 0, false) as is_unpersonalised,
+        -- an inbound body as a keyword: trimmed, upper-cased, spaces collapsed, punctuation
+        -- around stripped
+        case when direction = 'inbound' then
+            upper(regexp_replace(regexp_replace(coalesce(body, ''), '\s+', ' ', 'g'), '^[\s[:punct:]]+|[\s[:punct:]]+$', '', 'g'))
+        end as keyword,
+        is_known_lead,
+        lead_source,
+        created_at,
+        consent_at,
+        consent_method,
+        last_engaged_at,
+        lead_phone,
+        file_id,
+        record_no,
+    from identified
+),
+
+flagged as (
+    select
+        * exclude (keyword),
         coalesce(keyword in ('STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT', 'OPT OUT', 'STOP ALL'), false)
             as is_opt_out_keyword,
         coalesce(keyword in ('START', 'UNSTOP', 'YES'), false) as is_re_opt_in_keyword,
-    from keyworded
+    from final
 )
 
-select * from final
+select * from flagged

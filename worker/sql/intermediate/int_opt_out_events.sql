@@ -56,15 +56,19 @@ events as (
     where consent_at is not null
 ),
 
+numbered as (
+    select *, hash(studio_id, lead_key) as lead_no from events
+),
+
 sequenced as (
     select
         *,
         -- at the same instant a re-opt-in is applied before an opt-out
         row_number() over (
-            partition by studio_id, lead_key
+            partition by lead_no
             order by event_at, case kind when 're_opt_in' then 0 else 1 end, source, message_id
         ) as seq,
-    from events
+    from numbered
 ),
 
 state as (
@@ -74,7 +78,7 @@ state as (
         max(case when kind = 're_opt_in' then seq end) over earlier as last_re_opt_in_seq,
     from sequenced
     window earlier as (
-        partition by studio_id, lead_key order by seq rows between unbounded preceding and 1 preceding
+        partition by lead_no order by seq rows between unbounded preceding and 1 preceding
     )
 ),
 
@@ -82,6 +86,7 @@ final as (
     select
         studio_id,
         lead_key,
+        lead_no,
         event_at,
         kind,
         source,

@@ -8,7 +8,7 @@ messages as (
 ),
 
 opt_out_events as (
-    select studio_id, lead_key, event_at from int_opt_out_events where kind = 'opt_out'
+    select lead_no, event_at from int_opt_out_events where kind = 'opt_out'
 ),
 
 normalised as (
@@ -16,6 +16,7 @@ normalised as (
         message_id,
         studio_id,
         lead_key,
+        lead_no,
         sent_at,
         local_date,
         trim(regexp_replace(regexp_replace(lower(strip_accents(body)), '[‘’ʼ`]', '''', 'g'), '\s+', ' ', 'g')) as reply,
@@ -34,12 +35,12 @@ final as (
         requests.message_id,
         requests.studio_id,
         requests.lead_key,
+        requests.lead_no,
         requests.sent_at,
         requests.local_date,
         exists (
             select 1 from opt_out_events as e
-            where e.studio_id = requests.studio_id
-                and e.lead_key = requests.lead_key
+            where e.lead_no = requests.lead_no
                 and epoch_us(e.event_at) between epoch_us(requests.sent_at) and epoch_us(requests.sent_at) + 86400e6
         ) as is_processed,
     from requests

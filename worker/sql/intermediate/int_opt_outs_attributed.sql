@@ -15,22 +15,22 @@ offsets as (
 
 reached as (
     -- equal send times go to the greater message_id; only leads that opted out can be attributed to
-    select m.studio_id, m.lead_key, m.sent_at, max(m.message_id) as message_id
+    select m.lead_no, m.sent_at, max(m.message_id) as message_id, arg_max(m.message_no, m.message_id) as message_no
     from int_messages_identified as m
-    semi join (select distinct studio_id, lead_key from opt_outs) as o using (studio_id, lead_key)
+    semi join (select distinct lead_no from opt_outs) as o using (lead_no)
     where m.is_reached
-    group by m.studio_id, m.lead_key, m.sent_at
+    group by m.lead_no, m.sent_at
 ),
 
 latest_before as (
     select
         opt_outs.*,
         reached.message_id as candidate_message_id,
+        reached.message_no as candidate_message_no,
         reached.sent_at as candidate_sent_at,
     from opt_outs
     asof left join reached
-        on reached.studio_id = opt_outs.studio_id
-        and reached.lead_key = opt_outs.lead_key
+        on reached.lead_no = opt_outs.lead_no
         and opt_outs.event_at >= reached.sent_at
 ),
 
@@ -38,6 +38,7 @@ final as (
     select
         studio_id,
         lead_key,
+        lead_no,
         event_at as opted_out_at,
         cast(make_timestamp(epoch_us(event_at) + offsets.utc_offset_us) as date) as local_date,
         source,
@@ -46,6 +47,8 @@ final as (
         -- (arithmetic on epoch microseconds: timestamptz minus timestamptz is calendar math)
         case when epoch_us(event_at) - epoch_us(candidate_sent_at) <= $attribution_hours::double * 3600e6
             then candidate_message_id end as message_id,
+        case when epoch_us(event_at) - epoch_us(candidate_sent_at) <= $attribution_hours::double * 3600e6
+            then candidate_message_no end as message_no,
     from latest_before
     left join studios using (studio_id)
     left join offsets

@@ -4,7 +4,7 @@
 with
 
 checks as (
-    select * from int_message_checks
+    select * from int_messages_cohorts
     where local_date between $period_start::date and $period_end::date
 ),
 

@@ -13,8 +13,7 @@ periods as (
 in_period as (
     select
         periods.period,
-        messages.studio_id,
-        messages.lead_key,
+        messages.lead_no,
         messages.count_opt_outs,
         messages.lead_source,
         messages.lead_age,
@@ -42,8 +41,8 @@ final as (
         key,
         count(*)::integer as reached,
         sum(count_opt_outs)::integer as opt_outs,
-        count(distinct (studio_id, lead_key))::integer as recipients,
-        count(distinct case when count_opt_outs > 0 then (studio_id, lead_key) end)::integer as opted_out_recipients,
+        count(distinct lead_no)::integer as recipients,
+        count(distinct case when count_opt_outs > 0 then lead_no end)::integer as opted_out_recipients,
     from long
     group by period, dimension, key
 )

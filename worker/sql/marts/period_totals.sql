@@ -17,9 +17,9 @@ reached as (
     select
         periods.period,
         count(messages.message_id)::integer as reached,
-        count(distinct (messages.studio_id, messages.lead_key))::integer as recipients,
+        count(distinct messages.lead_no)::integer as recipients,
         coalesce(sum(messages.count_opt_outs), 0)::integer as attributed_opt_outs,
-        count(distinct case when messages.count_opt_outs > 0 then (messages.studio_id, messages.lead_key) end)::integer
+        count(distinct case when messages.count_opt_outs > 0 then messages.lead_no end)::integer
             as opted_out_recipients,
     from periods
     left join messages on messages.local_date between periods.starts_on and periods.ends_on

@@ -2,32 +2,27 @@
 -- opt-outs attributed to those messages, which it would have avoided
 with
 
-risks as (
-    select * from int_message_checks
+messages as (
+    select * from int_messages_cohorts
     where local_date between $period_start::date and $period_end::date
 ),
 
-cohorts as (
-    select message_id, sent_at, consent, engagement, sent_in_7d from int_messages_cohorts
-),
-
 requests as (
-    select studio_id, lead_key, min(sent_at) as first_unprocessed_at
+    select lead_no, min(sent_at) as first_unprocessed_at
     from int_opt_out_requests where not is_processed group by all
 ),
 
 flags as (
     select
-        r.message_id,
-        r.count_opt_outs,
-        c.consent <> 'verified' as stop_unverified,
-        c.engagement = '548d+' as stop_overdue,
-        c.sent_in_7d > 3 as stop_over_cap,
-        r.is_quiet_hours as stop_night,
-        coalesce(q.first_unprocessed_at < c.sent_at, false) as stop_after_request,
-    from risks r
-    join cohorts c using (message_id)
-    left join requests q on q.studio_id = r.studio_id and q.lead_key = r.lead_key
+        m.message_id,
+        m.count_opt_outs,
+        m.consent <> 'verified' as stop_unverified,
+        m.engagement = '548d+' as stop_overdue,
+        m.sent_in_7d > 3 as stop_over_cap,
+        m.is_quiet_hours as stop_night,
+        coalesce(q.first_unprocessed_at < m.sent_at, false) as stop_after_request,
+    from messages m
+    left join requests q using (lead_no)
 ),
 
 long as (

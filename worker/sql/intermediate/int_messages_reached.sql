@@ -1,0 +1,146 @@
+-- one row per reached message, with what its cohorts and checks are derived from: the lead's
+-- attributes at send time, the 7-day frequency (a window), the last inbound message (an ASOF
+-- join), the attributed opt-outs and the history checks. Only the costly parts are stored here,
+-- narrow; the cohort keys and flags are plain expressions over them, in the view
+-- int_messages_cohorts.
+with
+
+reached as not materialized (
+    select
+        message_no,
+        message_id,
+        studio_id,
+        lead_key,
+        lead_no,
+        campaign_id,
+        campaign_type,
+        sent_at,
+        local_date,
+        local_hour,
+        is_missing_sender_id,
+        is_unpersonalised,
+        is_known_lead,
+        lead_source,
+        created_at,
+        consent_at,
+        consent_method,
+        last_engaged_at,
+    from int_messages_identified
+    where is_reached
+),
+
+inbound as not materialized (
+    select lead_no, sent_at from int_messages_identified where direction = 'inbound'
+),
+
+attributed as (
+    select message_no, count(*)::integer as count_opt_outs
+    from int_opt_outs_attributed
+    where message_no is not null
+    group by message_no
+),
+
+history as (
+    select * from int_message_history_checks
+),
+
+campaigns as (
+    -- a campaign that reached >= $blast_size distinct (studio, lead) over the whole export is a blast
+    select campaign_id, count(*) >= $blast_size as is_blast
+    from (select distinct campaign_id, lead_no from reached where campaign_id is not null)
+    group by campaign_id
+),
+
+frequency as (
+    -- reached messages from the studio to the lead in (t - 7 days, t], this one included
+    -- (7 days less one microsecond before, on epoch microseconds)
+    select
+        reached.*,
+        count(*) over (
+            partition by lead_no
+            order by epoch_us(sent_at)
+            range between 604799999999 preceding and current row
+        ) as frequency_7d_count,
+    from reached
+),
+
+last_inbound as (
+    -- the ASOF join runs only for leads who ever wrote in; the others have no last inbound
+    select m.message_no, inbound.sent_at as last_inbound_at
+    from (select message_no, lead_no, sent_at from reached semi join (select distinct lead_no from inbound) using (lead_no)) as m
+    asof join inbound
+        on inbound.lead_no = m.lead_no
+        and m.sent_at >= inbound.sent_at
+),
+
+joined as (
+    select
+        frequency.*,
+        last_inbound.last_inbound_at,
+        campaigns.is_blast,
+        coalesce(attributed.count_opt_outs, 0) as count_opt_outs,
+        history.is_sent_after_opt_out,
+        history.business_days_after_opt_out,
+        history.is_sent_to_deactivated,
+        history.is_resubscribed_after_opt_out,
+        history.is_opt_out_ignored,
+    from frequency
+    left join last_inbound using (message_no)
+    left join campaigns on campaigns.campaign_id = frequency.campaign_id
+    left join attributed using (message_no)
+    left join history using (message_no)
+),
+
+measured as (
+    select
+        *,
+        -- whole days of 86,400 s, on epoch microseconds (timestamptz differences are calendar math)
+        floor((epoch_us(sent_at) - epoch_us(created_at)) / 86400e6)::bigint as lead_age_days,
+        floor((epoch_us(sent_at) - epoch_us(greatest(
+            case when created_at <= sent_at then created_at end,
+            case when consent_at <= sent_at then consent_at end,
+            case when last_engaged_at <= sent_at then last_engaged_at end,
+            last_inbound_at
+        ))) / 86400e6)::bigint as engagement_days,
+    from joined
+),
+
+final as (
+    select
+        message_no,
+        message_id,
+        studio_id,
+        lead_key,
+        lead_no,
+        campaign_id,
+        campaign_type,
+        coalesce(is_blast, false) as is_blast,
+        sent_at,
+        local_date,
+        local_hour,
+        count_opt_outs,
+        frequency_7d_count::integer as sent_in_7d,
+        is_known_lead,
+        lead_source,
+        lead_age_days,
+        engagement_days,
+        case
+            when not is_known_lead then 'unknown'
+            when consent_at is null or consent_at > sent_at then 'none'
+            when consent_method is null or consent_method in ('import', 'unknown') then 'unverified'
+            else 'verified'
+        end as consent,
+        -- the UTC date, without ICU's calendar (the cast of a timestamptz is costly per row)
+        cast(make_timestamp(epoch_us(created_at)) as date) as lead_created_on,
+        is_missing_sender_id,
+        is_unpersonalised,
+        -- the checks over the lead's history: false unless int_message_history_checks has the message
+        coalesce(is_sent_after_opt_out, false) as is_sent_after_opt_out,
+        business_days_after_opt_out,
+        coalesce(is_sent_to_deactivated, false) as is_sent_to_deactivated,
+        coalesce(is_resubscribed_after_opt_out, false) as is_resubscribed_after_opt_out,
+        coalesce(is_opt_out_ignored, false) as is_opt_out_ignored,
+    from measured
+)
+
+select * from final
