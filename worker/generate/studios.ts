@@ -27,8 +27,11 @@ const PROFILES: readonly Profile[] = [
   { name: 'Lone Star Spin', kind: 'cycling', timezone: 'America/Chicago', site: 'lonestarspin.com', areaCodes: [512, 737, 214, 469, 972] },
 ];
 
-/** Studios past the twelfth are second and third locations of the same brands. */
-const LOCATIONS: readonly string[] = ['', ' Eastside', ' Midtown'];
+/**
+ * Studios past the twelfth are further locations of the same brands (up to 108 studios, so the
+ * benchmark can build a 100-studio site); the first three names keep exports of up to 36 studios unchanged.
+ */
+const LOCATIONS: readonly string[] = ['', ' Eastside', ' Midtown', ' Westside', ' Downtown', ' Uptown', ' Riverside', ' Northgate', ' Lakeside'];
 
 export const MAX_STUDIOS = PROFILES.length * LOCATIONS.length;
 
