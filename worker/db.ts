@@ -61,6 +61,19 @@ export class Db {
     }
   }
 
+  /**
+   * Runs `work` with DuckDB free to store rows in any order: writing a table then costs about a
+   * third less. Only for work whose tables are read by key or re-sorted, never by rowid.
+   */
+  async unordered<T>(work: () => Promise<T>): Promise<T> {
+    await this.exec('set preserve_insertion_order = false');
+    try {
+      return await work();
+    } finally {
+      await this.exec('set preserve_insertion_order = true');
+    }
+  }
+
   async appender(table: string): Promise<DuckDBAppender> {
     return this.connection.createAppender(table);
   }

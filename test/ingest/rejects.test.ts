@@ -127,4 +127,24 @@ describe('every reject reason, with file and line', () => {
       },
     ]);
   });
+
+  it('names the right line in a file large enough to be read in parallel chunks', async () => {
+    // Over 300,000 rows: DuckDB splits the scan across threads and row groups; the record
+    // number comes from the order the rows were stored in, which must be the file's order.
+    const rows = [MESSAGES_HEADER];
+    const bad = new Set([2, 150_001, 262_145, 300_002]);
+    for (let line = 2; line <= 300_003; line++) {
+      rows.push(bad.has(line) ? msg({ id: `m${line}`, sent_at: `bad${line}` }) : msg({ id: `m${line}`, body: line % 7 === 0 ? '"two\nlines"' : 'hi' }));
+    }
+    const dir = await writeExport({ 'studios.csv': STUDIOS, 'leads.csv': LEADS, 'messages.csv': rows.join('\n') + '\n' });
+    const { rejected, byFile } = await loadAndClose(dir);
+    expect(byFile['messages.csv']).toEqual({ rows: 300_002, accepted: 299_998, rejected: 4, duplicates: 0 });
+    const expected = [...bad].map((record) => {
+      // the physical line of record `record`: every earlier record that spans two lines adds one
+      let extra = 0;
+      for (let r = 2; r < record; r++) if (r % 7 === 0) extra++;
+      return { file: 'messages.csv', line: record + extra, reason: `sent_at is not a timestamp: "bad${record}"` };
+    });
+    expect(rejected).toEqual(expected);
+  });
 });

@@ -68,6 +68,12 @@ const FACTORS: Record<Exclude<Cause, 'irrelevant_content'>, { sql: string; dimen
   opt_out_handling: { sql: 'is_opt_out_ignored', dimension: 'campaign', keys: null, who: 'leads who had already asked to stop' },
 };
 
+/** The columns of int_messages_cohorts the factors' SQL reads. */
+const FACTOR_COLUMNS = [
+  'is_unverified_consent', 'is_cold', 'is_blast', 'is_old_lead', 'is_high_frequency', 'is_quiet_hours',
+  'is_unpersonalised', 'is_resubscribed_after_opt_out', 'is_opt_out_ignored',
+] as const;
+
 /** A cause is listed when it carries at least this share of the excess and this many opt-outs. */
 export const CAUSE_THRESHOLDS = { minShare: 0.1, minOptOuts: 3 } as const;
 
@@ -213,12 +219,12 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
   // Each (studio, day) any spike needs is summarised once: per cohort, and per risk factor.
   // A spike's window and baseline are then sums of those days (spikes overlap, days do not).
   const factorNames = Object.keys(FACTORS) as (keyof typeof FACTORS)[];
-  await db.exec(`create or replace temp table spike_day_messages as
-    select m.* from int_messages_cohorts m
-    semi join (select distinct studio_id, local_date from spike_days) d using (studio_id, local_date)`);
+  // The days are read straight from the view, twice, rather than copied: an overall spike's
+  // baseline is eight weeks of every studio, most of the messages.
+  const spikeDayMessages = `int_messages_cohorts m semi join (select distinct studio_id, local_date from spike_days) d using (studio_id, local_date)`;
   const cohortRows = await db.query<{ spike_no: number; part: string; dimension: Dimension; key: string; n: number; x: number }>(`
     with long as (
-      unpivot (select studio_id, local_date, count_opt_outs, ${DIMENSIONS.join(', ')} from spike_day_messages)
+      unpivot (select studio_id, local_date, count_opt_outs, ${DIMENSIONS.join(', ')} from ${spikeDayMessages})
       on ${DIMENSIONS.join(', ')} into name dimension value key
     ),
     per_day as (
@@ -234,14 +240,16 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
         .map((f) => `count(*) filter (where ${FACTORS[f].sql})::integer as "n_${f}",
         coalesce(sum(count_opt_outs) filter (where ${FACTORS[f].sql}), 0)::integer as "x_${f}"`)
         .join(',\n      ')}
-      from spike_day_messages group by studio_id, local_date
+      from ${spikeDayMessages} group by studio_id, local_date
     )
     select d.spike_no, d.part, ${['n', 'x', ...factorNames.flatMap((f) => [`n_${f}`, `x_${f}`])].map((c) => `sum(p."${c}")::integer as "${c}"`).join(', ')}
     from per_day p join spike_days d using (studio_id, local_date)
     group by all`);
   // Distinct leads, campaigns and import batches: only the windows' own messages.
   await db.exec(`create or replace temp table spike_window_messages as
-    select d.spike_no, m.* from spike_day_messages m join spike_days d using (studio_id, local_date) where d.part = 'window'`);
+    select d.spike_no, m.lead_no, m.campaign, m.count_opt_outs, m.is_missing_sender_id, m.lead_source, m.lead_created_on,
+      ${FACTOR_COLUMNS.join(', ')}
+    from int_messages_cohorts m join spike_days d using (studio_id, local_date) where d.part = 'window'`);
   const leads = await db.query<Record<string, number> & { spike_no: number }>(`
     select spike_no, ${factorNames.map((f) => `count(distinct lead_no) filter (where ${FACTORS[f].sql})::integer as "leads_${f}"`).join(', ')}
     from spike_window_messages group by spike_no`);
@@ -257,7 +265,7 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
     where is_unverified_consent and lead_created_on is not null
     group by all
     order by leads desc`);
-  await db.exec('drop table spike_window_messages; drop table spike_day_messages');
+  await db.exec('drop table spike_window_messages');
 
   return spikes.map((spike, i) => {
     const baselineRate = spike.baseline_rate;

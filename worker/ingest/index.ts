@@ -139,7 +139,9 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
 
   effects.progress('checking rows');
   const { phonesNormalised } = await db.withProgress(
-    () => stage(db, new PhoneNormaliser(config.region)),
+    // The raw tables were written in file order (their rowids are record numbers); what staging
+    // writes is read by key.
+    () => db.unordered(() => stage(db, new PhoneNormaliser(config.region))),
     (percent) => effects.progress(`checking rows (this step ${Math.floor(percent)}%)`),
   );
   await resolveLines(db);

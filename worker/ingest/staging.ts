@@ -6,7 +6,8 @@ import { EXTRA_RAW_COLUMNS, TABLES, type ColumnDef, type TableDef } from './tabl
  * Staging: from raw text to typed rows, one decision per record (SPEC section 1, "Bad input").
  * The SQL is derived from the table definitions so that every column of every table is checked
  * the same way; the result per table is
- *   stg_<table>          accepted rows, typed, with file_id and record_no
+ *   stg_<table>          accepted rows, typed, with file_id and record_no (a view over
+ *                        checked_<table>, dupkeys_<table> and ranked_<table>)
  *   ingest_rejected      every rejected record with its reason (lines are added by lines.ts)
  *   ingest_duplicates    exact duplicates dropped, with the record they repeat
  */
@@ -27,7 +28,8 @@ end`;
 const TIMESTAMP_MACRO = `
 create or replace temp macro parse_ts(v) as case
   when v is null then null
-  when regexp_matches(v, '^\\d{4}-\\d{2}-\\d{2}') then try_cast(v as timestamptz)
+  -- ISO 8601: starts YYYY-MM-DD (a glob costs a tenth of a regular expression per row)
+  when v glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' then try_cast(v as timestamptz)
   when regexp_matches(v, '^([A-Za-z]{3}, )?\\d{1,2} [A-Za-z]{3} \\d{4} ')
     then try_strptime(v, ['%a, %d %b %Y %H:%M:%S %z', '%d %b %Y %H:%M:%S %z'])
 end`;
@@ -122,10 +124,12 @@ function checkedSql(def: TableDef): string {
   const parsedCols = cols.filter((c) => c.kind === 'timestamp' || c.kind === 'date_or_timestamp').map((c) => c.name);
   const rawJson = `to_json(struct_pack(${[...cols.map((c) => c.name), ...extra].map((n) => `${q(n)} := ${q(`v_${n}`)}`).join(', ')}))::varchar`;
   return `
-create or replace temp table checked_${def.name} as
+create or replace table checked_${def.name} as
 with src as (
-  select r.file_id, r.record_no, r.read_error, ${trimmed.join(', ')}
+  select r.file_id, coalesce(r.record_no, r.rowid - base.first_rowid + 1) as record_no, r.read_error, ${trimmed.join(', ')}
   from raw_${def.name} as r
+  -- a CSV row's record number: its place among the rows its file inserted (see readers.ts)
+  join (select file_id, min(rowid) as first_rowid from raw_${def.name} group by file_id) as base using (file_id)
 ),
 parsed as (
   select *${parsedCols.map((c) => `, parse_ts(${q(`v_${c}`)}) as ${q(`p_${c}`)}`).join('')}
@@ -155,10 +159,17 @@ function dedupSql(def: TableDef): string {
   const on = key.map((k) => `c.${k} is not distinct from d.${k}`).join(' and ');
   const sig = `struct_pack(${cols.map((c) => `${c} := ${c}`).join(', ')})`;
   return `
-create or replace temp table dupkeys_${def.name} as
-select ${key.join(', ')} from checked_${def.name} where reason is null group by all having count(*) > 1;
+create or replace table dupkeys_${def.name} as
+with candidates as (
+  -- keys whose 64-bit hash repeats: grouping millions of strings costs ten times more
+  select hash(${key.join(', ')}) as h from checked_${def.name} where reason is null group by h having count(*) > 1
+)
+select ${key.map((k) => `c.${k}`).join(', ')} from checked_${def.name} as c
+semi join candidates on candidates.h = hash(${key.map((k) => `c.${k}`).join(', ')})
+where c.reason is null
+group by all having count(*) > 1;
 
-create or replace temp table ranked_${def.name} as
+create or replace table ranked_${def.name} as
 select ${cols.map((c) => `c.${c}`).join(', ')}, c.file_id, c.record_no,
   row_number() over w as rk,
   ${sig} is not distinct from first_value(${sig}) over w as same_as_first,
@@ -169,7 +180,9 @@ semi join dupkeys_${def.name} as d on ${on}
 where c.reason is null
 window w as (partition by ${key.map((k) => `c.${k}`).join(', ')} order by c.file_id, c.record_no);
 
-create or replace table stg_${def.name} as
+-- a view: copying millions of accepted rows into a table of their own cost more than the
+-- few reads of them do
+create or replace view stg_${def.name} as
 select ${cols.map((c) => `c.${c}`).join(', ')}, c.file_id, c.record_no
 from checked_${def.name} as c
 anti join dupkeys_${def.name} as d on ${on}
@@ -192,11 +205,7 @@ from ranked_${def.name} where rk > 1 and not same_as_first;
 
 insert into ingest_rejected
 select '${def.name}', file_id, record_no, null, reason, record, null, null
-from checked_${def.name} where reason is not null;
-
-drop table dupkeys_${def.name};
-drop table ranked_${def.name};
-drop table checked_${def.name};`;
+from checked_${def.name} where reason is not null;`;
 }
 
 /**
@@ -249,6 +258,9 @@ export async function stage(db: Db, phones: PhoneNormaliser): Promise<{ phonesNo
   await db.exec(`insert into ingest_rejected
     select f.table_name, s.file_id, null, s.logical_line, s.reason, s.record, null, null
     from ingest_structural s join ingest_files f using (file_id)`);
+  // Databases written before staging made views hold stg_ tables: replace them.
+  const old = await db.query<{ name: string }>(`select table_name as name from duckdb_tables() where table_name like 'stg\\_%' escape '\\'`);
+  for (const { name } of old) await db.exec(`drop table ${q(name)}`);
   for (const def of TABLES) {
     if (def.name === 'messages') {
       // Studios are staged first; Twilio rows are placed by the studios' numbers.

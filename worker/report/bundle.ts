@@ -195,7 +195,7 @@ export async function writeBundle(db: Db, config: Config, ingested: IngestResult
     ...FREE_TEXT_PATTERNS,
   };
   await createBusinessCalendar(db);
-  await runModels(db, params, INTERMEDIATE_MODELS);
+  await db.unordered(() => runModels(db, params, INTERMEDIATE_MODELS));
   const period = await reviewPeriod(db, config);
   const previous = periodOf(shiftMonth(period.month, -1));
   await runModels(
