@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import path from 'node:path';
+import os from 'node:os';
 import { normalizeConfig, DEFAULTS, type RunOptions } from './config.ts';
 import { OptoutError, UsageError } from './errors.ts';
 import type { IngestResult } from './ingest/index.ts';
@@ -42,7 +43,8 @@ Loads the export folder DIR into DuckDB and writes the report bundle to --out.
   --blast-size N           distinct recipients that make a campaign a blast (default ${DEFAULTS.blastSize})
   --no-site                do not build the static site
   --pdf                    also print the site to OUT/report.pdf (needs chromium)
-  --memory SIZE            DuckDB memory limit, e.g. 2GB (default: DuckDB's, 80% of RAM)
+  --memory SIZE            DuckDB memory limit, e.g. 4GB (default ${DEFAULTS.memory}; beyond it DuckDB
+                           spills to the system's temp folder)
   --threads N              DuckDB threads (default: one per core)
   --debug                  show stack traces`,
   ingest: `Usage: optout ingest --input DIR [options]
@@ -198,6 +200,8 @@ async function main(argv: string[], io: Io): Promise<number> {
     timezone: str('timezone'),
     region: str('region'),
     memory: str('memory'),
+    // the one place the system's temp folder is read (TMPDIR): DuckDB spills there, not in the cwd
+    spillDir: path.join(os.tmpdir(), `optout-${process.pid}`),
     threads: str('threads'),
     debug: values.debug === true,
   };

@@ -6,6 +6,8 @@ export interface DbOptions {
   /** DuckDB memory_limit, e.g. `1GB`. */
   memory?: string | null;
   threads?: number | null;
+  /** Where DuckDB spills beyond the memory limit. */
+  spillDir?: string | null;
 }
 
 /**
@@ -23,6 +25,7 @@ export class Db {
     const settings: Record<string, string> = {};
     if (options.memory) settings.memory_limit = options.memory;
     if (options.threads) settings.threads = String(options.threads);
+    if (options.spillDir) settings.temp_directory = options.spillDir;
     const instance = await DuckDBInstance.create(path ?? ':memory:', settings);
     const connection = await instance.connect();
     const db = new Db(instance, connection);

@@ -21,7 +21,7 @@ export interface RunResult {
 
 /** Loads the export into DuckDB. The caller owns the database. */
 export async function openDb(config: Config): Promise<Db> {
-  return Db.open(config.db, { memory: config.memory, threads: config.threads });
+  return Db.open(config.db, { memory: config.memory, threads: config.threads, spillDir: config.db ? null : config.spillDir });
 }
 
 /** `optout ingest`: load and check the export folder; with an out folder, write the rejected rows. */

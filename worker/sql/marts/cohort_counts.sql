@@ -34,16 +34,23 @@ long as (
     into name dimension value key
 ),
 
+per_lead as (
+    -- first per lead, then per key: two plain aggregates cost less than distinct counts
+    select period, dimension, key, lead_no, count(*) as reached, sum(count_opt_outs) as opt_outs
+    from long
+    group by period, dimension, key, lead_no
+),
+
 final as (
     select
         period,
         dimension,
         key,
-        count(*)::integer as reached,
-        sum(count_opt_outs)::integer as opt_outs,
-        count(distinct lead_no)::integer as recipients,
-        count(distinct case when count_opt_outs > 0 then lead_no end)::integer as opted_out_recipients,
-    from long
+        sum(reached)::integer as reached,
+        sum(opt_outs)::integer as opt_outs,
+        count(*)::integer as recipients,
+        count(*) filter (where opt_outs > 0)::integer as opted_out_recipients,
+    from per_lead
     group by period, dimension, key
 )
 
