@@ -72,7 +72,6 @@ final as (
         -- the message's place in the export (file, record): unique, and cheap to join on
         file_id::bigint * 4294967296 + record_no as message_no,
         studio_id,
-        lead_id,
         phone,
         lead_key,
         lead_no,
@@ -84,7 +83,6 @@ final as (
         campaign_type,
         case when direction = 'inbound' then body end as body,
         direction = 'outbound' and status in ('sent', 'delivered') as is_reached,
-        make_timestamp(local_us) as sent_at_local,
         cast(make_timestamp(local_us) as date) as local_date,
         hour(make_timestamp(local_us)) as local_hour,
         -- a body that does not say who is texting (SPEC section 4: only where both are known;
@@ -104,8 +102,6 @@ final as (
         consent_method,
         last_engaged_at,
         lead_phone,
-        file_id,
-        record_no,
     from identified
 ),
 
