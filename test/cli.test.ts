@@ -31,7 +31,7 @@ describe('optout CLI', () => {
       [['run', '--input', 'x', '--month', '2026-13'], 'optout: --month: expected YYYY-MM, got "2026-13"\n'],
       [['run', '--input', 'x', '--timezone', 'Mars/Olympus'], 'optout: --timezone: "Mars/Olympus" is not an IANA time zone\n'],
       [['run', '--input', 'x', '--attribution-hours=-1'], 'optout: --attribution-hours: expected a positive number, got "-1"\n'],
-      [['run', '--input', 'x', '--memory', 'lots'], 'optout: --memory: expected a size such as 1GB or 512MB, got "lots"\n'],
+      [['run', '--input', 'x', '--memory', 'lots'], 'optout: --memory: expected a size such as 1GB or 512MB, or auto, got "lots"\n'],
       [['generate'], 'optout: --out: the folder to write the sample export to is required\n'],
       [['run', '--input', 'x', '--no-site', '--pdf'], 'optout: --pdf: the PDF is printed from the site, which --no-site turns off\n'],
     ];

@@ -45,7 +45,10 @@ export interface Config {
   site: boolean;
   /** Print the site to OUT/report.pdf with this chromium; null: no PDF asked for. */
   pdf: { chromium: string | null } | null;
-  /** DuckDB memory_limit, e.g. `2GB` (default 1GB); beyond it DuckDB spills to spillDir. */
+  /**
+   * DuckDB memory_limit, e.g. `2GB`, or `auto` (the default: see memoryLimit); beyond it DuckDB
+   * spills to spillDir.
+   */
   memory: string;
   /** Where DuckDB spills when the memory limit is reached; null: DuckDB's default (.tmp). */
   spillDir: string | null;
@@ -60,12 +63,8 @@ export const DEFAULTS = {
   region: 'US',
   attributionHours: 72,
   blastSize: 500,
-  /**
-   * DuckDB's memory limit. Its own default, 80% of the machine, let a 2M-message run grow to
-   * 2.3 GB; with 800MB it peaks at about 1.3 GB (Node and DuckDB's own bookkeeping come on top)
-   * and is no slower, and larger exports spill to disk.
-   */
-  memory: '800MB',
+  /** DuckDB's memory limit: `auto` sizes it from the export (memoryLimit). */
+  memory: 'auto',
 } as const;
 
 function positiveNumber(name: string, value: number | string | undefined, fallback: number, integer: boolean): number {
@@ -103,8 +102,8 @@ export function normalizeConfig(options: RunOptions): Config {
     throw new UsageError(`--region: "${options.region}" is not a two-letter region code such as US or CA`);
   }
   const memory = options.memory ?? DEFAULTS.memory;
-  if (!/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memory)) {
-    throw new UsageError(`--memory: expected a size such as 1GB or 512MB, got "${memory}"`);
+  if (memory !== 'auto' && !/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memory)) {
+    throw new UsageError(`--memory: expected a size such as 1GB or 512MB, or auto, got "${memory}"`);
   }
   return {
     input: options.input,
@@ -122,4 +121,17 @@ export function normalizeConfig(options: RunOptions): Config {
     threads: options.threads === undefined ? null : positiveNumber('threads', options.threads, 1, true),
     debug: options.debug ?? false,
   };
+}
+
+/**
+ * The memory limit `auto` gives: twice the export's size (as text), at least 800MB and at most half
+ * the machine's memory. DuckDB's own default (80% of the machine) let a 2M-message export (340
+ * MB) grow to 2.3 GB; at 800MB it peaks at about 1.3 GB and is no slower. A 10M-message export
+ * (1.7 GB) spills to disk at 1GB and takes 45% longer than with room to work, so the limit grows
+ * with the export.
+ */
+export function memoryLimit(setting: string, exportBytes: number, machineBytes: number): string {
+  if (setting !== 'auto') return setting;
+  const mb = (bytes: number): number => Math.floor(bytes / 2 ** 20);
+  return `${Math.max(800, Math.min(mb(2 * exportBytes), mb(machineBytes / 2)))}MB`;
 }

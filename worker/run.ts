@@ -1,5 +1,7 @@
 import path from 'node:path';
-import type { Config } from './config.ts';
+import os from 'node:os';
+import { memoryLimit, type Config } from './config.ts';
+import { discover } from './ingest/discover.ts';
 import { Db } from './db.ts';
 import { ingest, type IngestEffects, type IngestResult } from './ingest/index.ts';
 import { writeBundle, writeRejectedRows, type Report } from './report/bundle.ts';
@@ -21,7 +23,10 @@ export interface RunResult {
 
 /** Loads the export into DuckDB. The caller owns the database. */
 export async function openDb(config: Config): Promise<Db> {
-  return Db.open(config.db, { memory: config.memory, threads: config.threads, spillDir: config.db ? null : config.spillDir });
+  // a gzipped file holds about six times its size in text
+  const exportBytes = (await discover(config.input)).files.reduce((sum, f) => sum + f.size * (f.gzip ? 6 : 1), 0);
+  const memory = memoryLimit(config.memory, exportBytes, os.totalmem());
+  return Db.open(config.db, { memory, threads: config.threads, spillDir: config.db ? null : config.spillDir });
 }
 
 /** `optout ingest`: load and check the export folder; with an out folder, write the rejected rows. */
