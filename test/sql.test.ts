@@ -1,5 +1,6 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Db } from '../worker/db.ts';
 import { MODELS, modelSql, paramsFor } from '../worker/models.ts';
@@ -12,7 +13,9 @@ const SAMPLE = path.resolve(import.meta.dirname, '..', 'data', 'sample');
 
 /** Builds the edge-case export through the whole pipeline, keeping the database open. */
 async function edgeCases(): Promise<Db> {
-  const { db } = await pipeline({ messages: [], files: {} }, { input: EXAMPLE });
+  // A database file: an in-memory run frees the staged messages the first models read.
+  const file = path.join(await mkdtemp(path.join(tmpdir(), 'optout-sql-')), 'edge-cases.duckdb');
+  const { db } = await pipeline({ messages: [], files: {} }, { input: EXAMPLE, db: file });
   return db;
 }
 

@@ -5,6 +5,7 @@ import { discover } from './ingest/discover.ts';
 import { Db } from './db.ts';
 import { ingest, type IngestEffects, type IngestResult } from './ingest/index.ts';
 import { writeBundle, writeRejectedRows, type Report } from './report/bundle.ts';
+import { loadArrow } from './report/tables.ts';
 import { buildSite } from './site/build.ts';
 import { writePdf } from './site/pdf.ts';
 import { VERSION } from './version.ts';
@@ -44,6 +45,8 @@ export async function ingestOnly(config: Config, effects: RunEffects, writeRejec
 /** `optout run`: the whole pipeline, from the export folder to the report bundle. */
 export async function run(config: Config, effects: RunEffects): Promise<RunResult> {
   const started = performance.now();
+  // loaded while DuckDB works; a failure shows where the tables are written
+  loadArrow().catch(() => undefined);
   const db = await openDb(config);
   let closed = false;
   try {

@@ -45,7 +45,7 @@ export async function pipeline(f: Fixture, options: Partial<RunOptions> = {}): P
     ...(f.files ?? {}),
   });
   const cfg = config(dir, { month: '2026-03', ...options });
-  const db = await Db.open(null);
+  const db = await Db.open(cfg.db);
   const ingested = await ingest(db, cfg, { progress: () => undefined });
   const report = await writeBundle(db, { ...cfg, out: `${dir}-out` }, ingested, 'test');
   return { report, db };

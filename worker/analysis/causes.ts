@@ -223,12 +223,17 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
   // baseline is eight weeks of every studio, most of the messages.
   const spikeDayMessages = `int_messages_cohorts m semi join (select distinct studio_id, local_date from spike_days) d using (studio_id, local_date)`;
   const cohortRows = await db.query<{ spike_no: number; part: string; dimension: Dimension; key: string; n: number; x: number }>(`
-    with long as (
-      unpivot (select studio_id, local_date, count_opt_outs, ${DIMENSIONS.join(', ')} from ${spikeDayMessages})
-      on ${DIMENSIONS.join(', ')} into name dimension value key
+    with combos as (
+      -- messages sharing every key are counted together before the unpivot multiplies them by nine
+      select studio_id, local_date, ${DIMENSIONS.join(', ')}, count(*) as n, sum(count_opt_outs) as x
+      from ${spikeDayMessages}
+      group by all
+    ),
+    long as (
+      unpivot combos on ${DIMENSIONS.join(', ')} into name dimension value key
     ),
     per_day as (
-      select studio_id, local_date, dimension, key, count(*) as n, sum(count_opt_outs) as x from long group by all
+      select studio_id, local_date, dimension, key, sum(n) as n, sum(x) as x from long group by all
     )
     select d.spike_no, d.part, p.dimension, p.key, sum(p.n)::integer as n, sum(p.x)::integer as x
     from per_day p join spike_days d using (studio_id, local_date)

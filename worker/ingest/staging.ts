@@ -275,3 +275,11 @@ export async function stage(db: Db, phones: PhoneNormaliser): Promise<{ phonesNo
   }
   return { phonesNormalised };
 }
+
+/**
+ * Frees a staged table once the models have read it: the view and the tables behind it. Only for
+ * an in-memory run (a persistent database keeps them for the next export).
+ */
+export async function dropStaged(db: Db, table: TableDef['name']): Promise<void> {
+  await db.exec(`drop view stg_${table}; drop table checked_${table}; drop table dupkeys_${table}; drop table ranked_${table}`);
+}

@@ -7,6 +7,7 @@ import type { IngestResult } from '../ingest/index.ts';
 import { createBusinessCalendar } from '../analysis/calendar.ts';
 import { FREE_TEXT_PATTERNS } from '../analysis/freetext.ts';
 import { INTERMEDIATE_MODELS, MART_MODELS, runModels } from '../models.ts';
+import { dropStaged } from '../ingest/staging.ts';
 import { cohortRows, DIMENSIONS, periodTotals, type CohortRow, type Dimension, type Totals } from './cohorts.ts';
 import { spikeReport, type BreachReport, type SpikeReport } from './spikes.ts';
 import {
@@ -195,7 +196,14 @@ export async function writeBundle(db: Db, config: Config, ingested: IngestResult
     ...FREE_TEXT_PATTERNS,
   };
   await createBusinessCalendar(db);
-  await db.unordered(() => runModels(db, params, INTERMEDIATE_MODELS));
+  await db.unordered(async () => {
+    // In memory, the staged messages are freed as soon as int_messages_identified has read them:
+    // the memory limit then holds the wide tables that follow without spilling.
+    const split = INTERMEDIATE_MODELS.indexOf('intermediate/int_messages_identified') + 1;
+    await runModels(db, params, INTERMEDIATE_MODELS.slice(0, split));
+    if (!config.db) await dropStaged(db, 'messages');
+    await runModels(db, params, INTERMEDIATE_MODELS.slice(split));
+  });
   const period = await reviewPeriod(db, config);
   const previous = periodOf(shiftMonth(period.month, -1));
   await runModels(

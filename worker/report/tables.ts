@@ -1,19 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  Bool,
-  DateDay,
-  Float64,
-  Int32,
-  Int64,
-  Table,
-  TimestampMicrosecond,
-  Utf8,
-  vectorFromArray,
-  tableToIPC,
-  type DataType,
-  type Vector,
-} from 'apache-arrow';
+import type { DataType, Vector } from 'apache-arrow';
 import { ident, literal, type Db } from '../db.ts';
 
 /**
@@ -22,14 +9,26 @@ import { ident, literal, type Db } from '../db.ts';
  * cohorts, days, checks; the large ones are written as Parquet and CSV only).
  */
 
-const ARROW_TYPES: Record<string, () => DataType> = {
-  VARCHAR: () => new Utf8(),
-  INTEGER: () => new Int32(),
-  BIGINT: () => new Int64(),
-  DOUBLE: () => new Float64(),
-  BOOLEAN: () => new Bool(),
-  DATE: () => new DateDay(),
-  'TIMESTAMP WITH TIME ZONE': () => new TimestampMicrosecond('UTC'),
+type Arrow = typeof import('apache-arrow');
+let arrowModule: Promise<Arrow> | null = null;
+
+/**
+ * apache-arrow takes about half a second to load, a third of the worker's start-up: it is loaded
+ * on first use, and run() starts loading it while DuckDB reads the export.
+ */
+export function loadArrow(): Promise<Arrow> {
+  arrowModule ??= import('apache-arrow');
+  return arrowModule;
+}
+
+const ARROW_TYPES: Record<string, (a: Arrow) => DataType> = {
+  VARCHAR: (a) => new a.Utf8(),
+  INTEGER: (a) => new a.Int32(),
+  BIGINT: (a) => new a.Int64(),
+  DOUBLE: (a) => new a.Float64(),
+  BOOLEAN: (a) => new a.Bool(),
+  DATE: (a) => new a.DateDay(),
+  'TIMESTAMP WITH TIME ZONE': (a) => new a.TimestampMicrosecond('UTC'),
 };
 
 export interface TableSpec {
@@ -49,6 +48,7 @@ export async function writeTable(db: Db, out: string, spec: TableSpec): Promise<
   await db.exec(`copy (${spec.sql}) to ${literal(`${base}.parquet`)} (format parquet)`);
   await db.exec(`copy (${spec.sql}) to ${literal(`${base}.csv`)} (format csv, header true)`);
   if (!spec.arrow) return;
+  const a = await loadArrow();
   const reader = await db.connection.runAndReadAll(spec.sql);
   const names = reader.columnNames();
   const types = reader.columnTypes().map((t) => t.toString());
@@ -57,14 +57,14 @@ export async function writeTable(db: Db, out: string, spec: TableSpec): Promise<
   names.forEach((name, i) => {
     const make = ARROW_TYPES[types[i] as string];
     if (!make) throw new Error(`table ${spec.name}: column ${name} has type ${types[i]}, which has no Arrow mapping here`);
-    const type = make();
+    const type = make(a);
     const values = rows.map((r) => {
       const v = r[name];
-      return typeof v === 'bigint' && type instanceof Int32 ? Number(v) : v;
+      return typeof v === 'bigint' && type instanceof a.Int32 ? Number(v) : v;
     });
-    columns[name] = vectorFromArray(values, type) as Vector;
+    columns[name] = a.vectorFromArray(values, type) as Vector;
   });
-  await writeFile(`${base}.arrow`, tableToIPC(new Table(columns), 'file'));
+  await writeFile(`${base}.arrow`, a.tableToIPC(new a.Table(columns), 'file'));
 }
 
 /**
