@@ -1,11 +1,11 @@
 -- one row per reached message, with what its cohorts and checks are derived from: the lead's
--- attributes at send time, the 7-day frequency (a window), the last inbound message (an ASOF
--- join), the attributed opt-outs and the history checks. Only the costly parts are stored here,
--- narrow; the cohort keys and flags are plain expressions over them, in the view
+-- attributes at send time, the 7-day frequency and the last inbound message (one window over
+-- each lead's messages), the attributed opt-outs and the history checks. Only the costly parts
+-- are stored here; the cohort keys and flags are plain expressions over them, in the view
 -- int_messages_cohorts.
 with
 
-reached as not materialized (
+messages as not materialized (
     select
         message_no,
         message_id,
@@ -25,12 +25,13 @@ reached as not materialized (
         consent_at,
         consent_method,
         last_engaged_at,
+        is_reached,
     from int_messages_identified
-    where is_reached
+    where is_reached or direction = 'inbound'
 ),
 
-inbound as not materialized (
-    select lead_no, sent_at from int_messages_identified where direction = 'inbound'
+reached as not materialized (
+    select * exclude (is_reached) from messages where is_reached
 ),
 
 attributed as (
@@ -52,31 +53,24 @@ campaigns as (
 ),
 
 frequency as (
-    -- reached messages from the studio to the lead in (t - 7 days, t], this one included
-    -- (7 days less one microsecond before, on epoch microseconds)
+    -- one pass over each lead's reached and inbound messages in time order:
+    -- the reached messages from the studio to the lead in (t - 7 days, t], this one included
+    -- (7 days less one microsecond before, on epoch microseconds), and the lead's last inbound
+    -- message at or before t
     select
-        reached.*,
-        count(*) over (
-            partition by lead_no
-            order by epoch_us(sent_at)
-            range between 604799999999 preceding and current row
-        ) as frequency_7d_count,
-    from reached
-),
-
-last_inbound as (
-    -- the ASOF join runs only for leads who ever wrote in; the others have no last inbound
-    select m.message_no, inbound.sent_at as last_inbound_at
-    from (select message_no, lead_no, sent_at from reached semi join (select distinct lead_no from inbound) using (lead_no)) as m
-    asof join inbound
-        on inbound.lead_no = m.lead_no
-        and m.sent_at >= inbound.sent_at
+        * exclude (is_reached),
+        count(*) filter (where is_reached) over last_7_days as frequency_7d_count,
+        max(sent_at) filter (where not is_reached) over until_now as last_inbound_at,
+    from messages
+    window
+        last_7_days as (partition by lead_no order by epoch_us(sent_at) range between 604799999999 preceding and current row),
+        until_now as (partition by lead_no order by epoch_us(sent_at) range between unbounded preceding and current row)
+    qualify is_reached
 ),
 
 joined as (
     select
         frequency.*,
-        last_inbound.last_inbound_at,
         campaigns.is_blast,
         coalesce(attributed.count_opt_outs, 0) as count_opt_outs,
         history.is_sent_after_opt_out,
@@ -85,7 +79,6 @@ joined as (
         history.is_resubscribed_after_opt_out,
         history.is_opt_out_ignored,
     from frequency
-    left join last_inbound using (message_no)
     left join campaigns on campaigns.campaign_id = frequency.campaign_id
     left join attributed using (message_no)
     left join history using (message_no)
