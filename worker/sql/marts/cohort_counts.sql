@@ -10,7 +10,7 @@ periods as (
     select * from review_periods
 ),
 
-in_period as (
+in_period as materialized (
     select
         periods.period,
         messages.lead_no,
@@ -28,17 +28,35 @@ in_period as (
     join periods on messages.local_date between periods.starts_on and periods.ends_on
 ),
 
-long as (
-    unpivot in_period
-    on lead_source, lead_age, frequency_7d, consent, engagement, campaign_type, send_hour, studio, campaign
-    into name dimension value key
-),
-
 per_lead as (
-    -- first per lead, then per key: two plain aggregates cost less than distinct counts
-    select period, dimension, key, lead_no, count(*) as reached, sum(count_opt_outs) as opt_outs
-    from long
-    group by period, dimension, key, lead_no
+    -- one dimension at a time, first per lead and then per key: nine small hash tables and no
+    -- distinct counts cost far less than one over the unpivoted rows (nine times as many)
+    select period, 'lead_source' as dimension, lead_source as key, lead_no, count(*) as reached, sum(count_opt_outs) as opt_outs
+    from in_period group by period, lead_source, lead_no
+    union all
+    select period, 'lead_age' as dimension, lead_age as key, lead_no, count(*) as reached, sum(count_opt_outs) as opt_outs
+    from in_period group by period, lead_age, lead_no
+    union all
+    select period, 'frequency_7d' as dimension, frequency_7d as key, lead_no, count(*) as reached, sum(count_opt_outs) as opt_outs
+    from in_period group by period, frequency_7d, lead_no
+    union all
+    select period, 'consent' as dimension, consent as key, lead_no, count(*) as reached, sum(count_opt_outs) as opt_outs
+    from in_period group by period, consent, lead_no
+    union all
+    select period, 'engagement' as dimension, engagement as key, lead_no, count(*) as reached, sum(count_opt_outs) as opt_outs
+    from in_period group by period, engagement, lead_no
+    union all
+    select period, 'campaign_type' as dimension, campaign_type as key, lead_no, count(*) as reached, sum(count_opt_outs) as opt_outs
+    from in_period group by period, campaign_type, lead_no
+    union all
+    select period, 'send_hour' as dimension, send_hour as key, lead_no, count(*) as reached, sum(count_opt_outs) as opt_outs
+    from in_period group by period, send_hour, lead_no
+    union all
+    select period, 'studio' as dimension, studio as key, lead_no, count(*) as reached, sum(count_opt_outs) as opt_outs
+    from in_period group by period, studio, lead_no
+    union all
+    select period, 'campaign' as dimension, campaign as key, lead_no, count(*) as reached, sum(count_opt_outs) as opt_outs
+    from in_period group by period, campaign, lead_no
 ),
 
 final as (
