@@ -219,18 +219,19 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
   // Each (studio, day) any spike needs is summarised once: per cohort, and per risk factor.
   // A spike's window and baseline are then sums of those days (spikes overlap, days do not).
   const factorNames = Object.keys(FACTORS) as (keyof typeof FACTORS)[];
-  // The days are read straight from the view, twice, rather than copied: an overall spike's
-  // baseline is eight weeks of every studio, most of the messages.
-  const spikeDayMessages = `int_messages_cohorts m semi join (select distinct studio_id, local_date from spike_days) d using (studio_id, local_date)`;
+  // One read of the spike days: messages sharing every cohort key and every risk factor are
+  // counted together (an overall spike's baseline is eight weeks of every studio, most of the
+  // messages), and both summaries below are sums over these combinations.
+  await db.exec(`create or replace temp table spike_day_combos as
+    select studio_id, local_date, ${DIMENSIONS.join(', ')}, ${FACTOR_COLUMNS.join(', ')},
+      count(*) as n, sum(count_opt_outs) as x
+    from int_messages_cohorts m
+    semi join (select distinct studio_id, local_date from spike_days) d using (studio_id, local_date)
+    group by all`);
   const cohortRows = await db.query<{ spike_no: number; part: string; dimension: Dimension; key: string; n: number; x: number }>(`
-    with combos as (
-      -- messages sharing every key are counted together before the unpivot multiplies them by nine
-      select studio_id, local_date, ${DIMENSIONS.join(', ')}, count(*) as n, sum(count_opt_outs) as x
-      from ${spikeDayMessages}
-      group by all
-    ),
-    long as (
-      unpivot combos on ${DIMENSIONS.join(', ')} into name dimension value key
+    with long as (
+      unpivot (select studio_id, local_date, n, x, ${DIMENSIONS.join(', ')} from spike_day_combos)
+      on ${DIMENSIONS.join(', ')} into name dimension value key
     ),
     per_day as (
       select studio_id, local_date, dimension, key, sum(n) as n, sum(x) as x from long group by all
@@ -240,16 +241,17 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
     group by all`);
   const totals = await db.query<Record<string, number> & { spike_no: number; part: string }>(`
     with per_day as (
-      select studio_id, local_date, count(*)::integer as n, sum(count_opt_outs)::integer as x,
+      select studio_id, local_date, sum(n) as n, sum(x) as x,
       ${factorNames
-        .map((f) => `count(*) filter (where ${FACTORS[f].sql})::integer as "n_${f}",
-        coalesce(sum(count_opt_outs) filter (where ${FACTORS[f].sql}), 0)::integer as "x_${f}"`)
+        .map((f) => `coalesce(sum(n) filter (where ${FACTORS[f].sql}), 0) as "n_${f}",
+        coalesce(sum(x) filter (where ${FACTORS[f].sql}), 0) as "x_${f}"`)
         .join(',\n      ')}
-      from ${spikeDayMessages} group by studio_id, local_date
+      from spike_day_combos group by studio_id, local_date
     )
     select d.spike_no, d.part, ${['n', 'x', ...factorNames.flatMap((f) => [`n_${f}`, `x_${f}`])].map((c) => `sum(p."${c}")::integer as "${c}"`).join(', ')}
     from per_day p join spike_days d using (studio_id, local_date)
     group by all`);
+  await db.exec('drop table spike_day_combos');
   // Distinct leads, campaigns and import batches: only the windows' own messages.
   await db.exec(`create or replace temp table spike_window_messages as
     select d.spike_no, m.lead_no, m.campaign, m.count_opt_outs, m.is_missing_sender_id, m.lead_source, m.lead_created_on,

@@ -46,12 +46,18 @@ keyed as (
         and offsets.bucket = floor(epoch_us(messages.sent_at) / 900000000)::bigint
 ),
 
-identified as (
+numbered as (
     select
-        keyed.*,
+        *,
         -- a 64-bit number for (studio, lead): the joins, windows and distinct counts over
         -- millions of messages run on it rather than on two strings
-        hash(keyed.studio_id, keyed.lead_key) as lead_no,
+        hash(studio_id, lead_key) as lead_no,
+    from keyed
+),
+
+identified as (
+    select
+        numbered.*,
         leads.lead_key is not null as is_known_lead,
         leads.lead_source,
         leads.created_at,
@@ -61,9 +67,9 @@ identified as (
         leads.phone as lead_phone,
         leads.first_name,
         -- lower-cased once, for the outbound checks below
-        case when keyed.direction = 'outbound' then lower(keyed.body) end as body_lower,
-    from keyed
-    left join leads on leads.studio_id = keyed.studio_id and leads.lead_key = keyed.lead_key
+        case when numbered.direction = 'outbound' then lower(numbered.body) end as body_lower,
+    from numbered
+    left join leads on leads.lead_no = numbered.lead_no
 ),
 
 final as (
