@@ -44,7 +44,7 @@ Loads the export folder DIR into DuckDB and writes the report bundle to --out.
   --no-site                do not build the static site
   --pdf                    also print the site to OUT/report.pdf (needs chromium)
   --memory SIZE            DuckDB memory limit, e.g. 4GB (default: twice the export's size,
-                           at least 800MB, at most half the RAM; beyond it DuckDB spills
+                           at least 700MB, at most half the RAM; beyond it DuckDB spills
                            to the system's temp folder)
   --threads N              DuckDB threads (default: one per core)
   --debug                  show stack traces`,
