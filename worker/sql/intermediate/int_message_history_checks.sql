@@ -5,7 +5,7 @@
 -- these flags back by message_no, and the checks that need only the message itself are there.
 with
 
-reached as (
+reached as not materialized (
     select
         message_no,
         message_id,
