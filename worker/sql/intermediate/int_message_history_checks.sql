@@ -7,16 +7,17 @@ with
 
 reached as not materialized (
     select
-        message_no,
-        message_id,
-        studio_id,
-        lead_no,
-        sent_at,
-        local_date,
-        coalesce(phone, lead_phone) as recipient_phone,
-        consent_at,
-    from int_messages_identified
-    where is_reached
+        m.message_no,
+        m.message_id,
+        m.studio_id,
+        m.lead_no,
+        m.sent_at,
+        m.local_date,
+        coalesce(m.phone, leads.phone) as recipient_phone,
+        leads.consent_at,
+    from int_messages_identified as m
+    left join int_leads as leads using (lead_no)
+    where m.is_reached
 ),
 
 opt_outs as (

@@ -1,4 +1,4 @@
--- one row per accepted message, with the lead it belongs to (and that lead's attributes), its
+-- one row per accepted message, with the lead it belongs to, its
 -- local time and what its body says; the body itself is kept for inbound messages only (the
 -- free-text check reads it), so the wide tables downstream carry no message text
 with
@@ -58,13 +58,7 @@ numbered as (
 identified as (
     select
         numbered.*,
-        leads.lead_key is not null as is_known_lead,
-        leads.lead_source,
-        leads.created_at,
-        leads.consent_at,
-        leads.consent_method,
-        leads.last_engaged_at,
-        leads.phone as lead_phone,
+        -- the lead's other attributes are joined where they are used, by lead_no
         leads.first_name,
         -- lower-cased once, for the outbound checks below
         case when numbered.direction = 'outbound' then lower(numbered.body) end as body_lower,
@@ -101,13 +95,6 @@ final as (
         case when direction = 'inbound' then
             upper(regexp_replace(regexp_replace(coalesce(body, ''), '\s+', ' ', 'g'), '^[\s[:punct:]]+|[\s[:punct:]]+$', '', 'g'))
         end as keyword,
-        is_known_lead,
-        lead_source,
-        created_at,
-        consent_at,
-        consent_method,
-        last_engaged_at,
-        lead_phone,
     from identified
 ),
 

@@ -19,12 +19,6 @@ messages as not materialized (
         local_hour,
         is_missing_sender_id,
         is_unpersonalised,
-        is_known_lead,
-        lead_source,
-        created_at,
-        consent_at,
-        consent_method,
-        last_engaged_at,
         is_reached,
     from int_messages_identified
     where is_reached or direction = 'inbound'
@@ -32,6 +26,10 @@ messages as not materialized (
 
 reached as not materialized (
     select * exclude (is_reached) from messages where is_reached
+),
+
+leads as (
+    select lead_no, lead_source, created_at, consent_at, consent_method, last_engaged_at from int_leads
 ),
 
 attributed as (
@@ -71,6 +69,12 @@ frequency as (
 joined as (
     select
         frequency.*,
+        leads.lead_no is not null as is_known_lead,
+        leads.lead_source,
+        leads.created_at,
+        leads.consent_at,
+        leads.consent_method,
+        leads.last_engaged_at,
         campaigns.is_blast,
         coalesce(attributed.count_opt_outs, 0) as count_opt_outs,
         history.is_sent_after_opt_out,
@@ -79,6 +83,7 @@ joined as (
         history.is_resubscribed_after_opt_out,
         history.is_opt_out_ignored,
     from frequency
+    left join leads using (lead_no)
     left join campaigns on campaigns.campaign_id = frequency.campaign_id
     left join attributed using (message_no)
     left join history using (message_no)
