@@ -62,7 +62,15 @@ export function isView(sql: string): boolean {
   return sql.startsWith('-- materialized: view');
 }
 
+/**
+ * Macros the models share. lead_no is the 64-bit number for a (studio, lead_key) pair that
+ * int_leads, int_messages_identified and int_opt_out_events must compute alike: the joins,
+ * windows and distinct counts over millions of rows run on it rather than on two strings.
+ */
+const MACROS = `create or replace temp macro lead_no(studio_id, lead_key) as hash(studio_id, lead_key)`;
+
 export async function runModels(db: Db, params: Params, models: readonly string[]): Promise<void> {
+  await db.exec(MACROS);
   for (const model of models) {
     const sql = await modelSql(model);
     if (isView(sql)) await db.exec(`create or replace view ${modelName(model)} as\n${sql}`);

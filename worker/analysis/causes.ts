@@ -68,11 +68,8 @@ const FACTORS: Record<Exclude<Cause, 'irrelevant_content'>, { sql: string; dimen
   opt_out_handling: { sql: 'is_opt_out_ignored', dimension: 'campaign', keys: null, who: 'leads who had already asked to stop' },
 };
 
-/** The columns of int_messages_cohorts the factors' SQL reads. */
-const FACTOR_COLUMNS = [
-  'is_unverified_consent', 'is_cold', 'is_blast', 'is_old_lead', 'is_high_frequency', 'is_quiet_hours',
-  'is_unpersonalised', 'is_resubscribed_after_opt_out', 'is_opt_out_ignored',
-] as const;
+/** The columns of int_messages_cohorts the factors' SQL reads (their flags, all named is_...). */
+const FACTOR_COLUMNS = [...new Set(Object.values(FACTORS).flatMap((f) => f.sql.match(/\bis_\w+/g) ?? []))];
 
 /** A cause is listed when it carries at least this share of the excess and this many opt-outs. */
 export const CAUSE_THRESHOLDS = { minShare: 0.1, minOptOuts: 3 } as const;

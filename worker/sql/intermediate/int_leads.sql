@@ -9,8 +9,8 @@ final as (
     select
         studio_id,
         'id:' || lead_id as lead_key,
-        -- the number messages and opt-outs join on (see int_messages_identified)
-        hash(studio_id, 'id:' || lead_id) as lead_no,
+        -- the number messages and opt-outs join on (the macro is in models.ts)
+        lead_no(studio_id, 'id:' || lead_id) as lead_no,
         lead_id,
         phone,
         coalesce(source, 'unknown') as lead_source,

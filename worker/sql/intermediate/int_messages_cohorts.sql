@@ -13,29 +13,18 @@ messages as (
 
 keyed as (
     select
-        message_no,
-        message_id,
-        studio_id,
-        lead_key,
-        lead_no,
-        campaign_id,
-        sent_at,
-        local_date,
-        local_hour,
-        count_opt_outs,
-        sent_in_7d,
-        lead_created_on,
-        is_blast,
-        is_known_lead,
-        is_missing_sender_id,
-        is_unpersonalised,
-        is_sent_after_opt_out,
-        business_days_after_opt_out,
-        is_sent_to_deactivated,
-        is_resubscribed_after_opt_out,
-        is_opt_out_ignored,
-        -- the nine cohort keys
-        case when is_known_lead then lead_source else 'unknown' end as lead_source,
+        -- every stored column but the day counts the keys are made from, and the nine cohort
+        -- keys (consent is stored as its key; lead_source and campaign_type replace the stored
+        -- values)
+        * exclude (lead_age_days, engagement_days) replace (
+            case when is_known_lead then lead_source else 'unknown' end as lead_source,
+            case
+                when campaign_type is not null then campaign_type
+                when campaign_id is null then 'conversation'
+                when is_blast then 'blast'
+                else 'targeted'
+            end as campaign_type
+        ),
         case
             when not is_known_lead or lead_age_days < 0 then 'unknown'
             when lead_age_days <= 7 then '0-7d'
@@ -51,7 +40,6 @@ keyed as (
             when sent_in_7d >= 4 then '4-6'
             else sent_in_7d::varchar
         end as frequency_7d,
-        consent,
         case
             when engagement_days is null then 'unknown'
             when engagement_days <= 90 then '0-90d'
@@ -59,12 +47,6 @@ keyed as (
             when engagement_days <= 547 then '366-547d'
             else '548d+'
         end as engagement,
-        case
-            when campaign_type is not null then campaign_type
-            when campaign_id is null then 'conversation'
-            when is_blast then 'blast'
-            else 'targeted'
-        end as campaign_type,
         lpad(local_hour::varchar, 2, '0') as send_hour,
         studio_id as studio,
         coalesce(campaign_id, '(none)') as campaign,

@@ -49,9 +49,8 @@ keyed as (
 numbered as (
     select
         *,
-        -- a 64-bit number for (studio, lead): the joins, windows and distinct counts over
-        -- millions of messages run on it rather than on two strings
-        hash(studio_id, lead_key) as lead_no,
+        -- a 64-bit number for (studio, lead) (the macro is in models.ts)
+        lead_no(studio_id, lead_key) as lead_no,
     from keyed
 ),
 

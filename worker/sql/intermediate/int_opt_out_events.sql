@@ -57,7 +57,7 @@ events as (
 ),
 
 numbered as (
-    select *, hash(studio_id, lead_key) as lead_no from events
+    select *, lead_no(studio_id, lead_key) as lead_no from events
 ),
 
 sequenced as (
