@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { PhoneNormaliser, phoneKey } from '../../worker/ingest/phones.ts';
+import { PhoneNormaliser, nanpNationalSql, phoneKey, phoneKeySql } from '../../worker/ingest/phones.ts';
+import { listValue } from '@duckdb/node-api';
+import { Db } from '../../worker/db.ts';
 import { mulberry32 } from '../helpers/random.ts';
 
 
@@ -42,5 +44,33 @@ describe('phone normalisation', () => {
     const gb = new PhoneNormaliser('GB');
     expect(gb.normalise(phoneKey('020 7183 8750'))).toBe('+442071838750');
     expect(gb.normalise(phoneKey('4155550101'))).toBeNull();
+  });
+
+  it('computes the same key and national digits in SQL as in JavaScript', async () => {
+    const raws = [
+      '(415) 555-0101', '415.555.0102', '+1 415 555 0103', '1-415-555-0104', '415/555/0105',
+      '415\u00a0555\u20090106', '\u3000415 555 0107\ufeff', '415\t555\n0108', '+44 20 7183 8750',
+      '555-12', '4155550109x12', '+1 (415) 555-01010', '１４１５５５５０１１１', '415_555_0112',
+    ];
+    const db = await Db.open(null);
+    try {
+      const rows = await db.query<{ raw: string; key: string; national: string | null }>(
+        `select raw, ${phoneKeySql('raw')} as key, ${nanpNationalSql(phoneKeySql('raw'))} as national
+         from unnest($raws::varchar[]) as t(raw)`,
+        { raws: listValue(raws) },
+      );
+      const expected = raws.map((raw) => {
+        const key = phoneKey(raw);
+        return { raw, key, national: /^(?:\+?1)?(\d{10})$/.exec(key)?.[1] ?? null };
+      });
+      expect(rows).toEqual(expected);
+      // the separators really are gone, the rest kept
+      expect(expected.map((e) => e.national)).toEqual([
+        '4155550101', '4155550102', '4155550103', '4155550104', '4155550105', '4155550106', '4155550107', '4155550108',
+        null, null, null, null, null, null,
+      ]);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { ident, type Db } from '../db.ts';
-import { phoneKey, type PhoneNormaliser } from './phones.ts';
+import { nanpNationalSql, phoneKeySql, type PhoneNormaliser } from './phones.ts';
 import { EXTRA_RAW_COLUMNS, TABLES, type ColumnDef, type TableDef } from './tables.ts';
 
 /**
@@ -209,12 +209,13 @@ from checked_${def.name} where reason is not null;`;
 }
 
 /**
- * Normalises every distinct raw phone string not yet in phone_lookup, in JS (libphonenumber),
- * once per distinct string and, inside the normaliser, once per separator-free key. Staging then
+ * Normalises every distinct raw phone string not yet in phone_lookup. The separator-free key, and
+ * for NANP regions the ten national digits, are computed in SQL; JavaScript (libphonenumber) sees
+ * only one number per six-digit NANP prefix and the keys of other shapes, once each. Staging then
  * joins on the raw string: no per-row regular expression in SQL.
  */
 async function normalisePhones(db: Db, phones: PhoneNormaliser): Promise<number> {
-  await db.exec(`create table if not exists phone_lookup (raw varchar primary key, key varchar, e164 varchar)`);
+  await db.exec(`create table if not exists phone_lookup (raw varchar, key varchar, e164 varchar)`);
   const sources = [
     `select phone as v from raw_leads`,
     `select phone from raw_messages`,
@@ -223,25 +224,47 @@ async function normalisePhones(db: Db, phones: PhoneNormaliser): Promise<number>
     `select phone from raw_deactivations`,
     `select unnest(string_split(number, ';')) from raw_studios`,
   ];
-  const raws = await db.query<{ raw: string }>(
-    `select distinct trim(v) as raw
-     from (${sources.join(' union all ')}) as s(v)
-     where v is not null and trim(v) <> ''
-     except select raw from phone_lookup`,
+  await db.exec(`create or replace temp table new_phones as
+    with raws as (
+      select distinct trim(v) as raw
+      from (${sources.join(' union all ')}) as s(v)
+      where v is not null and trim(v) <> ''
+      except select raw from phone_lookup
+    ),
+    keyed as (select raw, ${phoneKeySql('raw')} as key from raws)
+    select raw, key, ${phones.judgesByPrefix ? nanpNationalSql('key') : 'null::varchar'} as national from keyed`);
+  const { n } = await db.queryOne<{ n: number }>(`select count(*)::integer as n from new_phones`);
+  if (n === 0) return 0;
+  const prefixes = await db.query<{ prefix: string; national: string }>(
+    `select left(national, 6) as prefix, min(national) as national from new_phones where national is not null group by prefix`,
   );
-  if (raws.length === 0) return 0;
-  const appender = await db.appender('phone_lookup');
-  for (const { raw } of raws) {
-    const key = phoneKey(raw);
+  const keys = await db.query<{ key: string }>(`select distinct key from new_phones where national is null`);
+  await db.exec(`create or replace temp table phone_verdicts (prefix varchar, key varchar, e164 varchar, valid boolean)`);
+  const appender = await db.appender('phone_verdicts');
+  for (const { prefix, national } of prefixes) {
+    appender.appendVarchar(prefix);
+    appender.appendNull();
+    appender.appendNull();
+    appender.appendBoolean(phones.nanpValid(national));
+    appender.endRow();
+  }
+  for (const { key } of keys) {
     const e164 = phones.normalise(key);
-    appender.appendVarchar(raw);
+    appender.appendNull();
     appender.appendVarchar(key);
     if (e164 === null) appender.appendNull();
     else appender.appendVarchar(e164);
+    appender.appendNull();
     appender.endRow();
   }
   appender.closeSync();
-  return raws.length;
+  await db.exec(`insert into phone_lookup
+    select p.raw, p.key, case when p.national is not null then (case when by_prefix.valid then '+1' || p.national end) else by_key.e164 end
+    from new_phones as p
+    left join phone_verdicts as by_prefix on by_prefix.prefix = left(p.national, 6)
+    left join phone_verdicts as by_key on by_key.key = p.key;
+    drop table new_phones; drop table phone_verdicts`);
+  return n;
 }
 
 /** Builds every stg_ table and the rejected and duplicate lists from the raw tables. */
