@@ -51,10 +51,13 @@ export async function pipeline(f: Fixture, options: Partial<RunOptions> = {}): P
   return { report, db };
 }
 
+/** The message ids, by message number: the cohort view names messages by number only. */
+export const MESSAGE_IDS = '(select message_no, message_id from int_messages_identified)';
+
 /** Cohort keys of each reached message, by message_id. */
 export async function cohortsOf(db: Db): Promise<Record<string, Record<string, string | number>>> {
   const rows = await db.query<Record<string, string | number>>(
-    `select message_id, count_opt_outs, lead_source, lead_age, frequency_7d, consent, engagement, campaign_type, send_hour, studio, campaign, strftime(local_date, '%Y-%m-%d') as local_date from int_messages_cohorts`,
+    `select message_id, count_opt_outs, lead_source, lead_age, frequency_7d, consent, engagement, campaign_type, send_hour, studio, campaign, strftime(local_date, '%Y-%m-%d') as local_date from int_messages_cohorts join ${MESSAGE_IDS} using (message_no)`,
   );
   return Object.fromEntries(rows.map(({ message_id, ...rest }) => [message_id as string, rest]));
 }

@@ -14,9 +14,15 @@ instants as (
     select studio_id, opted_out_at from stg_opt_outs
 ),
 
-buckets as (
-    select distinct studios.timezone, floor(epoch_us(instants.at) / 900000000)::bigint as bucket
+studio_buckets as (
+    -- distinct per studio first, then the join: the join runs on thousands of rows, not millions
+    select distinct studio_id, floor(epoch_us(instants.at) / 900000000)::bigint as bucket
     from instants
+),
+
+buckets as (
+    select distinct studios.timezone, studio_buckets.bucket
+    from studio_buckets
     join studios using (studio_id)
 ),
 

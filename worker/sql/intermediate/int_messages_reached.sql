@@ -8,9 +8,7 @@ with
 messages as not materialized (
     select
         message_no,
-        message_id,
         studio_id,
-        lead_key,
         lead_no,
         campaign_id,
         campaign_type,
@@ -105,10 +103,10 @@ measured as (
 
 final as (
     select
+        -- the message and its lead by number only: their ids are strings, costly to carry through
+        -- the window's sort and to store; int_messages_identified has them by message_no
         message_no,
-        message_id,
         studio_id,
-        lead_key,
         lead_no,
         campaign_id,
         campaign_type,

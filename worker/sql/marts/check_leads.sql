@@ -18,37 +18,58 @@ leads as (
 ),
 
 long as (
-    select 'sent_after_opt_out' as "check", studio_id, lead_key, local_date, business_days_after_opt_out > 10 as is_late
+    select 'sent_after_opt_out' as "check", studio_id, lead_no, local_date, business_days_after_opt_out > 10 as is_late
     from checks where is_sent_after_opt_out
     union all
-    select 'unprocessed_opt_out_request', studio_id, lead_key, local_date, null from requests
+    select 'unprocessed_opt_out_request', studio_id, lead_no, local_date, null from requests
     union all
-    select 'sent_to_deactivated', studio_id, lead_key, local_date, null from checks where is_sent_to_deactivated
+    select 'sent_to_deactivated', studio_id, lead_no, local_date, null from checks where is_sent_to_deactivated
     union all
-    select 'sent_without_consent', studio_id, lead_key, local_date, null from checks where is_sent_without_consent
+    select 'sent_without_consent', studio_id, lead_no, local_date, null from checks where is_sent_without_consent
     union all
-    select 'check_in_overdue', studio_id, lead_key, local_date, null from checks where is_check_in_overdue
+    select 'check_in_overdue', studio_id, lead_no, local_date, null from checks where is_check_in_overdue
     union all
-    select 'quiet_hours', studio_id, lead_key, local_date, null from checks where is_quiet_hours
+    select 'quiet_hours', studio_id, lead_no, local_date, null from checks where is_quiet_hours
     union all
-    select 'missing_sender_id', studio_id, lead_key, local_date, null from checks where is_missing_sender_id
+    select 'missing_sender_id', studio_id, lead_no, local_date, null from checks where is_missing_sender_id
+),
+
+per_lead as (
+    select
+        "check",
+        studio_id,
+        lead_no,
+        count(*)::integer as messages,
+        count(*) filter (where is_late)::integer as late_messages,
+        min(local_date) as first_date,
+        max(local_date) as last_date,
+    from long
+    group by all
+),
+
+lead_keys as (
+    -- the leads' keys, by number: the messages carry them, the cohort view only the number
+    select lead_no, any_value(lead_key) as lead_key
+    from int_messages_identified
+    where lead_no in (select lead_no from per_lead)
+    group by lead_no
 ),
 
 final as (
     select
-        long."check",
-        long.studio_id,
-        long.lead_key,
+        per_lead."check",
+        per_lead.studio_id,
+        lead_keys.lead_key,
         -- a lead_id that matches no lead is still the lead's id; a number-only lead has none
-        case when long.lead_key like 'id:%' then substr(long.lead_key, 4) end as lead_id,
-        coalesce(leads.phone, case when long.lead_key like 'phone:%' then substr(long.lead_key, 7) end) as phone,
-        count(*)::integer as messages,
-        count(*) filter (where long.is_late)::integer as late_messages,
-        min(long.local_date) as first_date,
-        max(long.local_date) as last_date,
-    from long
-    left join leads on leads.studio_id = long.studio_id and leads.lead_key = long.lead_key
-    group by long."check", long.studio_id, long.lead_key, leads.phone
+        case when lead_keys.lead_key like 'id:%' then substr(lead_keys.lead_key, 4) end as lead_id,
+        coalesce(leads.phone, case when lead_keys.lead_key like 'phone:%' then substr(lead_keys.lead_key, 7) end) as phone,
+        per_lead.messages,
+        per_lead.late_messages,
+        per_lead.first_date,
+        per_lead.last_date,
+    from per_lead
+    join lead_keys using (lead_no)
+    left join leads on leads.studio_id = per_lead.studio_id and leads.lead_key = lead_keys.lead_key
 )
 
 select * from final

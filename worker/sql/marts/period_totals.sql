@@ -16,7 +16,7 @@ periods as (
 reached as (
     select
         periods.period,
-        count(messages.message_id)::integer as reached,
+        count(messages.message_no)::integer as reached,
         count(distinct messages.lead_no)::integer as recipients,
         coalesce(sum(messages.count_opt_outs), 0)::integer as attributed_opt_outs,
         count(distinct case when messages.count_opt_outs > 0 then messages.lead_no end)::integer

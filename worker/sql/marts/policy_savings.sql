@@ -14,7 +14,7 @@ requests as (
 
 flags as (
     select
-        m.message_id,
+        m.message_no,
         m.count_opt_outs,
         m.consent <> 'verified' as stop_unverified,
         m.engagement = '548d+' as stop_overdue,
@@ -26,17 +26,17 @@ flags as (
 ),
 
 long as (
-    select 'verified_consent_only' as policy, message_id, count_opt_outs from flags where stop_unverified
+    select 'verified_consent_only' as policy, message_no, count_opt_outs from flags where stop_unverified
     union all
-    select 'check_in_every_18_months', message_id, count_opt_outs from flags where stop_overdue
+    select 'check_in_every_18_months', message_no, count_opt_outs from flags where stop_overdue
     union all
-    select 'cap_3_per_week', message_id, count_opt_outs from flags where stop_over_cap
+    select 'cap_3_per_week', message_no, count_opt_outs from flags where stop_over_cap
     union all
-    select 'daytime_only', message_id, count_opt_outs from flags where stop_night
+    select 'daytime_only', message_no, count_opt_outs from flags where stop_night
     union all
-    select 'honour_free_text_requests', message_id, count_opt_outs from flags where stop_after_request
+    select 'honour_free_text_requests', message_no, count_opt_outs from flags where stop_after_request
     union all
-    select 'all_of_the_above', message_id, count_opt_outs from flags
+    select 'all_of_the_above', message_no, count_opt_outs from flags
     where stop_unverified or stop_overdue or stop_over_cap or stop_night or stop_after_request
 ),
 
