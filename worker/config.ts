@@ -1,4 +1,5 @@
-import { getCountries, type CountryCode } from 'libphonenumber-js';
+import type { CountryCode } from 'libphonenumber-js';
+import { phonelib } from './phonelib.ts';
 import { UsageError } from './errors.ts';
 
 /**
@@ -98,7 +99,7 @@ export function normalizeConfig(options: RunOptions): Config {
   const timezone = options.timezone ?? DEFAULTS.timezone;
   if (!isValidTimeZone(timezone)) throw new UsageError(`--timezone: "${timezone}" is not an IANA time zone`);
   const region = (options.region ?? DEFAULTS.region).toUpperCase();
-  if (!(getCountries() as string[]).includes(region)) {
+  if (!(phonelib.getCountries() as string[]).includes(region)) {
     throw new UsageError(`--region: "${options.region}" is not a two-letter region code such as US or CA`);
   }
   const memory = options.memory ?? DEFAULTS.memory;

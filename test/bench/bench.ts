@@ -38,17 +38,19 @@ const runs = Number(values.runs);
 
 interface Timing {
   seconds: number;
+  /** User + system CPU seconds: steadier than the wall time on a shared machine. */
+  cpu: number;
   rssMb: number;
   stdout: string;
 }
 
-/** Runs a command under /usr/bin/time for its wall time and peak RSS. */
+/** Runs a command under /usr/bin/time for its wall time, CPU time and peak RSS. */
 function timed(cmd: string, args: string[]): Timing {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', cmd, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.split('\n').slice(-3).join(' ')}`);
   const last = r.stderr.trim().split('\n').pop() ?? '';
-  const [secs, kb] = last.split(' ').map(Number);
-  return { seconds: secs as number, rssMb: (kb as number) / 1024, stdout: r.stdout };
+  const [secs, user, sys, kb] = last.split(' ').map(Number);
+  return { seconds: secs as number, cpu: (user as number) + (sys as number), rssMb: (kb as number) / 1024, stdout: r.stdout };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -79,12 +81,16 @@ if (!values['site-only']) {
       const args = ['bin/optout.mjs', 'run', '--input', dir, '--out', path.join(cache, `out-${size}`), '--no-site'];
       if (values.memory) args.push('--memory', values.memory as string);
       worker.push(timed('node', args));
-      process.stderr.write(`${size}: run ${i + 1}: floor ${floor.at(-1)?.seconds} s, worker ${worker.at(-1)?.seconds} s\n`);
+      process.stderr.write(`${size}: run ${i + 1}: floor ${floor.at(-1)?.seconds} s, worker ${worker.at(-1)?.seconds} s (CPU ${floor.at(-1)?.cpu.toFixed(1)} s, ${worker.at(-1)?.cpu.toFixed(1)} s)\n`);
     }
     const f = median(floor.map((t) => t.seconds));
     const w = median(worker.map((t) => t.seconds));
+    const fc = median(floor.map((t) => t.cpu));
+    const wc = median(worker.map((t) => t.cpu));
     const rss = Math.max(...worker.map((t) => t.rssMb));
-    workerRows.push(`| ${size.toLocaleString('en-US')} | ${f.toFixed(2)} | ${w.toFixed(2)} | ${(w / f).toFixed(2)}x | ${rss.toFixed(0)} MB |`);
+    workerRows.push(
+      `| ${size.toLocaleString('en-US')} | ${f.toFixed(2)} | ${w.toFixed(2)} | ${(w / f).toFixed(2)}x | ${fc.toFixed(1)} | ${wc.toFixed(1)} | ${(wc / fc).toFixed(2)}x | ${rss.toFixed(0)} MB |`,
+    );
     workerMedians.push({ size, seconds: w, dir });
   }
   // The largest export once more with --memory 1GB: it must complete, DuckDB spilling to disk.
@@ -144,10 +150,10 @@ const table = [
   '',
   ...(workerRows.length
     ? [
-        `Median of ${runs} alternating runs; the floor is DuckDB loading the same files and grouping once (test/bench/floor.ts).`,
+        `Median of ${runs} alternating runs; the floor is DuckDB loading the same files and grouping once (test/bench/floor.ts). CPU is user + system seconds, both cores together: on a shared machine it varies less than the wall time.`,
         '',
-        '| messages | floor (s) | optout run --no-site (s) | ratio | worker peak RSS |',
-        '|---:|---:|---:|---:|---:|',
+        '| messages | floor (s) | optout run --no-site (s) | ratio | floor CPU (s) | worker CPU (s) | CPU ratio | worker peak RSS |',
+        '|---:|---:|---:|---:|---:|---:|---:|---:|',
         ...workerRows,
         '',
         ...[scaling, lowMemory].filter(Boolean).flatMap((line) => [line, '']),

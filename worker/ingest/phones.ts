@@ -1,4 +1,5 @@
-import { parsePhoneNumberFromString, getCountryCallingCode, type CountryCode } from 'libphonenumber-js';
+import type { CountryCode } from 'libphonenumber-js';
+import { phonelib } from '../phonelib.ts';
 
 export interface NormalisedPhone {
   /** E.164 (`+14155550101`) when the number is valid for the region, else null. */
@@ -59,7 +60,7 @@ export class PhoneNormaliser {
   parsed = 0;
 
   constructor(private readonly region: CountryCode) {
-    this.nanp = NANP_REGIONS.has(region) && getCountryCallingCode(region) === '1';
+    this.nanp = NANP_REGIONS.has(region) && phonelib.getCountryCallingCode(region) === '1';
   }
 
   /** True when ten-digit numbers are judged by their six-digit prefix (see nanpValid). */
@@ -100,7 +101,7 @@ export class PhoneNormaliser {
   /** libphonenumber itself. */
   slow(key: string): string | null {
     this.parsed++;
-    const p = parsePhoneNumberFromString(key, this.region);
+    const p = phonelib.parsePhoneNumberFromString(key, this.region);
     return p && p.isValid() ? p.number : null;
   }
 }
