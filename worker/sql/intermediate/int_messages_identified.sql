@@ -59,8 +59,6 @@ identified as (
         numbered.*,
         -- the lead's other attributes are joined where they are used, by lead_no
         leads.first_name,
-        -- lower-cased once, for the outbound checks below
-        case when numbered.direction = 'outbound' then lower(numbered.body) end as body_lower,
     from numbered
     left join leads on leads.lead_no = numbered.lead_no
 ),
@@ -84,11 +82,20 @@ final as (
         direction = 'outbound' and status in ('sent', 'delivered') as is_reached,
         cast(make_timestamp(local_us) as date) as local_date,
         hour(make_timestamp(local_us)) as local_hour,
-        -- a body that does not say who is texting (SPEC section 4: only where both are known;
-        -- staging leaves no blank body, only missing ones)
-        coalesce(strpos(body_lower, lower(studio_name)) = 0, false) as is_missing_sender_id,
-        -- the body does not use the lead's first name
-        coalesce(strpos(body_lower, lower(first_name)) = 0, false) as is_unpersonalised,
+        -- an outbound body that does not say who is texting, compared case-insensitively (SPEC
+        -- section 4: only where both are known; staging leaves no blank body, only missing ones).
+        -- Most bodies have the name as written: lower-casing only the others halves the cost.
+        case
+            when direction is distinct from 'outbound' or body is null or studio_name is null then false
+            when contains(body, studio_name) then false
+            else not contains(lower(body), lower(studio_name))
+        end as is_missing_sender_id,
+        -- an outbound body that does not use the lead's first name, alike
+        case
+            when direction is distinct from 'outbound' or body is null or first_name is null then false
+            when contains(body, first_name) then false
+            else not contains(lower(body), lower(first_name))
+        end as is_unpersonalised,
         -- an inbound body as a keyword: trimmed, upper-cased, spaces collapsed, punctuation
         -- around stripped
         case when direction = 'inbound' then
