@@ -5,12 +5,14 @@
 -- int_messages_cohorts.
 with
 
-messages as not materialized (
+messages as (
     select
         message_no,
         studio_id,
         lead_no,
-        campaign_id,
+        -- the campaign by a 64-bit number through the window's sort; its id (a long string) and
+        -- whether it is a blast are joined back from campaigns below
+        case when campaign_id is not null then hash(campaign_id) end as campaign_no,
         campaign_type,
         sent_at,
         local_date,
@@ -20,10 +22,6 @@ messages as not materialized (
         is_reached,
     from int_messages_identified
     where is_reached or direction = 'inbound'
-),
-
-reached as not materialized (
-    select * exclude (is_reached) from messages where is_reached
 ),
 
 leads as (
@@ -43,9 +41,13 @@ history as (
 
 campaigns as (
     -- a campaign that reached >= $blast_size distinct (studio, lead) over the whole export is a blast
-    select campaign_id, count(*) >= $blast_size as is_blast
-    from (select distinct campaign_id, lead_no from reached where campaign_id is not null)
-    group by campaign_id
+    select
+        hash(campaign_id) as campaign_no,
+        any_value(campaign_id) as campaign_id,
+        count(distinct lead_no) >= $blast_size as is_blast,
+    from int_messages_identified
+    where is_reached and campaign_id is not null
+    group by 1
 ),
 
 frequency as (
@@ -73,6 +75,7 @@ joined as (
         leads.consent_at,
         leads.consent_method,
         leads.last_engaged_at,
+        campaigns.campaign_id,
         campaigns.is_blast,
         coalesce(attributed.count_opt_outs, 0) as count_opt_outs,
         history.is_sent_after_opt_out,
@@ -82,7 +85,7 @@ joined as (
         history.is_opt_out_ignored,
     from frequency
     left join leads using (lead_no)
-    left join campaigns on campaigns.campaign_id = frequency.campaign_id
+    left join campaigns on campaigns.campaign_no = frequency.campaign_no
     left join attributed using (message_no)
     left join history using (message_no)
 ),
