@@ -22,8 +22,8 @@ const SEPARATORS_JS = new RegExp(`[${SEPARATORS.map((c) => `\\u{${hex(c)}}`).joi
 
 /**
  * The key a raw phone string is normalised under: the string without the separators people put
- * in numbers (spaces, dots, dashes, brackets, slashes). `(415) 555-0101` and `415.555.0102` share
- * a key shape, so libphonenumber runs once per number, not once per notation or row.
+ * in numbers (spaces, dots, dashes, brackets, slashes). `(415) 555-0101` and `415.555.0101`
+ * share a key, so libphonenumber runs once per number, not once per notation or row.
  */
 export function phoneKey(raw: string): string {
   return raw.replace(SEPARATORS_JS, '');
