@@ -3,7 +3,7 @@ import { int, pct, pctTick, times } from '../lib/format.ts';
 import { DIMENSION_TEXT, groupSubject, keyLabel } from '../lib/labels.ts';
 import type { CohortRow, Dimension } from '../lib/schema.ts';
 import { FLAG_COLORS, OKABE_ITO } from './palette.ts';
-import { chartDocument, labelMargin, toSvg, uniqueLabels, type Figure } from './render.ts';
+import { plot, labelMargin, toSvg, uniqueLabels, type Figure } from './render.ts';
 
 /** Two views of one breakdown: rates with their intervals, and the funnel plot. */
 
@@ -22,15 +22,13 @@ function points(dimension: Dimension, rows: CohortRow[]): Point[] {
 
 export function ratesPlot(rows: Point[], { width, overall }: { width: number; overall: number }): unknown {
   const top = Math.max(overall, ...rows.map((r) => r.ci_high)) * 1.05 || 0.01;
-  return Plot.plot({
-    document: chartDocument() as Plot.PlotOptions['document'],
+  return plot({
     width,
     height: Math.max(120, rows.length * 24 + 60),
     marginLeft: labelMargin(rows.map((r) => r.label)),
     marginRight: 24,
     marginTop: 28,
     marginBottom: 36,
-    style: { fontSize: '12px' },
     x: { domain: [0, top], label: 'Opt-out rate, with its 95% interval', tickFormat: pctTick, grid: true, labelAnchor: 'center' },
     y: { domain: rows.map((r) => r.label), label: null },
     color: flagColor,
@@ -108,15 +106,13 @@ export function funnelPlot(rows: Point[], { width, overall }: { width: number; o
     .filter((r) => r.rate > r.funnel.high998 || r.rate < r.funnel.low998)
     .sort((a, b) => Math.abs(b.rate - overall) * Math.sqrt(b.reached) - Math.abs(a.rate - overall) * Math.sqrt(a.reached))
     .slice(0, 5);
-  return Plot.plot({
-    document: chartDocument() as Plot.PlotOptions['document'],
+  return plot({
     width,
     height: 300,
     marginLeft: 52,
     marginRight: 24,
     marginTop: 24,
     marginBottom: 40,
-    style: { fontSize: '12px' },
     x: { type: log ? 'log' : 'linear', label: 'Texts reached', labelAnchor: 'center', grid: true, ...(log ? {} : { domain: [0, max * 1.05] }), tickFormat: (v: number) => int(v) },
     y: { domain: [0, top], label: 'Opt-out rate', tickFormat: pctTick, grid: true },
     color: flagColor,

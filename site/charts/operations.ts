@@ -3,7 +3,7 @@ import { int, pct, pctTick, shortMonth } from '../lib/format.ts';
 import { errorLabel } from '../lib/labels.ts';
 import type { ReportData } from '../lib/schema.ts';
 import { ERROR_COLORS, OKABE_ITO } from './palette.ts';
-import { chartDocument, labelMargin, toSvg, uniqueLabels, type Figure, type LegendItem } from './render.ts';
+import { plot, labelMargin, toSvg, uniqueLabels, type Figure, type LegendItem } from './render.ts';
 
 /** Deliverability (failed texts by error code) and compliance (texts breaking each rule). */
 
@@ -22,13 +22,11 @@ export function errorLegend(codes: string[]): LegendItem[] {
 
 export function deliveryPlot(rows: DeliveryRow[], { width, codes, months }: { width: number; codes: string[]; months: string[] }): unknown {
   const top = Math.max(0.001, ...months.map((m) => rows.filter((r) => r.month === m).reduce((s, r) => s + r.rate, 0))) * 1.1;
-  return Plot.plot({
-    document: chartDocument() as Plot.PlotOptions['document'],
+  return plot({
     width,
     height: 220,
     marginLeft: 52,
     marginBottom: 36,
-    style: { fontSize: '12px' },
     x: { domain: months, label: null, tickFormat: shortMonth },
     y: { domain: [0, top], label: 'Failed, share of texts sent', tickFormat: pctTick, grid: true },
     color: { domain: codes.map(errorLabel), range: codes.map((_, i) => ERROR_COLORS[i % ERROR_COLORS.length] as string) },
@@ -82,14 +80,12 @@ export interface RuleBar {
 }
 
 export function compliancePlot(rows: (RuleBar & { label: string })[], { width }: { width: number }): unknown {
-  return Plot.plot({
-    document: chartDocument() as Plot.PlotOptions['document'],
+  return plot({
     width,
     height: rows.length * 30 + 56,
     marginLeft: labelMargin(rows.map((r) => r.label), 60, 330),
     marginRight: 56,
     marginBottom: 40,
-    style: { fontSize: '12px' },
     x: { label: 'Texts in the month', labelAnchor: 'center', grid: true, tickFormat: (v: number) => int(v) },
     y: { domain: rows.map((r) => r.label), label: null },
     marks: [

@@ -1,9 +1,10 @@
+import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import type { TableModel } from '../lib/table.ts';
 
 /**
- * Charts are Observable Plot functions `(rows, {width}) => Plot.plot({document, ...})` rendered at
- * build time: linkedom is the document, the SVG is inlined in the page. Every chart comes with a
+ * Charts are Observable Plot functions `(rows, {width}) => plot({...})` (Plot.plot, see below)
+ * rendered at build time: linkedom is the document, the SVG is inlined in the page. Every chart comes with a
  * title, a one-sentence caption that says what to conclude, a text alternative and its data table.
  */
 
@@ -19,8 +20,13 @@ export interface ChartNode {
 }
 
 /** A fresh document for Plot. */
-export function chartDocument(): unknown {
-  return parseHTML('<!doctype html><html><head></head><body></body></html>').document;
+function chartDocument(): Plot.PlotOptions['document'] {
+  return parseHTML('<!doctype html><html><head></head><body></body></html>').document as Plot.PlotOptions['document'];
+}
+
+/** Plot.plot with what every chart shares: a fresh linkedom document and 12px text. */
+export function plot(options: Plot.PlotOptions): unknown {
+  return Plot.plot({ document: chartDocument(), style: { fontSize: '12px' }, ...options });
 }
 
 export interface LegendItem {

@@ -3,7 +3,7 @@ import { addDays, day, dec, int, pct, utcDate } from '../lib/format.ts';
 import { DIMENSION_TEXT, keyLabel } from '../lib/labels.ts';
 import type { DecompositionRow, Dimension, Spike } from '../lib/schema.ts';
 import { OKABE_ITO } from './palette.ts';
-import { chartDocument, labelMargin, toSvg, uniqueLabels, type Figure } from './render.ts';
+import { plot, labelMargin, toSvg, uniqueLabels, type Figure } from './render.ts';
 import type { TrendPoint } from './trend.ts';
 
 /** A spike's charts: its days against what was expected, and where its extra opt-outs came from. */
@@ -24,14 +24,12 @@ export function decompositionPlot(rows: (DecompositionRow & { label: string })[]
     { label: r.label, part: PARTS.mix.label, value: r.mix },
     { label: r.label, part: PARTS.rate.label, value: r.rate },
   ]);
-  return Plot.plot({
-    document: chartDocument() as Plot.PlotOptions['document'],
+  return plot({
     width,
     height: Math.max(120, rows.length * 28 + 60),
     marginLeft: labelMargin(rows.map((r) => r.label)),
     marginRight: 24,
     marginBottom: 40,
-    style: { fontSize: '12px' },
     x: { label: 'Extra opt-outs carried (negative: fewer than expected)', labelAnchor: 'center', grid: true, tickFormat: (v: number) => dec(v, Number.isInteger(v) ? 0 : 1) },
     y: { domain: rows.map((r) => r.label), label: null },
     color: { domain: [PARTS.mix.label, PARTS.rate.label], range: [PARTS.mix.color, PARTS.rate.color] },
@@ -115,13 +113,11 @@ interface DayBar {
 }
 
 export function spikeDaysPlot(bars: DayBar[], expected: { date: string; expected: number }[], { width }: { width: number }): unknown {
-  return Plot.plot({
-    document: chartDocument() as Plot.PlotOptions['document'],
+  return plot({
     width,
     height: 240,
     marginLeft: 44,
     marginBottom: 36,
-    style: { fontSize: '12px' },
     x: { type: 'utc', label: null, tickFormat: (d: Date) => day(d.toISOString().slice(0, 10), false) },
     y: { label: 'Opt-outs', grid: true },
     color: { domain: ['Spike day', 'Other day'], range: [OKABE_ITO.vermillion, OKABE_ITO.grey] },

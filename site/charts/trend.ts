@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { addDays, day, int, month, pct, pctTick, utcDate } from '../lib/format.ts';
 import { OKABE_ITO } from './palette.ts';
-import { chartDocument, toSvg, type Figure } from './render.ts';
+import { plot, toSvg, type Figure } from './render.ts';
 
 /** The daily opt-out rate over the three months, with its 7-day rate, spikes and alert levels. */
 
@@ -53,14 +53,12 @@ export function trendPlot(days: TrendDay[], { width, shades }: { width: number; 
   ];
   const height = 300;
   const room = ((CARRIER_RATE - ALERT_RATE) / top) * (height - 56) >= 16;
-  return Plot.plot({
-    document: chartDocument() as Plot.PlotOptions['document'],
+  return plot({
     width,
     height,
     marginLeft: 52,
     marginRight: 16,
     marginBottom: 36,
-    style: { fontSize: '12px' },
     x: { type: 'utc', label: null, ticks: 'week', tickFormat: (d: Date) => day(d.toISOString().slice(0, 10), false) },
     y: { domain: [0, top], label: 'Opt-out rate', tickFormat: pctTick, grid: true, nice: false },
     marks: [
