@@ -106,9 +106,9 @@ describe('optout CLI', () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe(
       [
-        'file          table     rows  accepted  rejected  duplicates',
-        'studios.csv   studios      1         1         0           0',
-        'messages.csv  messages     1         1         0           0',
+        'file          table     lines  rows  accepted  rejected  duplicates',
+        'studios.csv   studios       2     1         1         0           0',
+        'messages.csv  messages      2     1         1         0           0',
         '',
       ].join('\n'),
     );

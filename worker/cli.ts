@@ -135,8 +135,16 @@ function summary(ingested: IngestResult): string {
 }
 
 function reconciliation(ingested: IngestResult): string {
-  const head = ['file', 'table', 'rows', 'accepted', 'rejected', 'duplicates'];
-  const rows = ingested.files.map((f) => [f.file, f.table, fmt(f.rows), fmt(f.accepted), fmt(f.rejected), fmt(f.duplicates)]);
+  const head = ['file', 'table', 'lines', 'rows', 'accepted', 'rejected', 'duplicates'];
+  const rows = ingested.files.map((f) => [
+    f.encoding === 'utf8' ? f.file : `${f.file} (${f.encoding})`,
+    f.table,
+    f.lines === null ? '' : fmt(f.lines),
+    fmt(f.rows),
+    fmt(f.accepted),
+    fmt(f.rejected),
+    fmt(f.duplicates),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (r: string[]): string => r.map((c, i) => (i < 2 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
   const ignored = ingested.ignored.map((i) => `ignored ${i.file}: ${i.why}`);

@@ -158,6 +158,10 @@ export const reportSchema = z.object({
       table: z.string(),
       format: z.string().optional(),
       adapter: z.string().optional(),
+      /** The text encoding the file was read in (utf8, utf16le, utf16be, windows-1252). */
+      encoding: z.string().optional(),
+      /** Physical lines in the file: the header, blank lines and every record's lines (null for Parquet). */
+      lines: count.nullable().optional(),
       rows: count,
       accepted: count,
       rejected: count,

@@ -3,8 +3,13 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { PLAIN, utf8Chunks } from '../../worker/ingest/encoding.ts';
 import { csvLines, logicalOfRecord } from '../../worker/ingest/lines.ts';
-import { scanLines, splitRecord } from '../../worker/ingest/textfile.ts';
+import { scanCsv } from '../../worker/ingest/scan.ts';
+import { splitRecord } from '../../worker/ingest/textfile.ts';
+
+const scanLines = async (p: string, gzip: boolean, delimiter: string) =>
+  (await scanCsv(utf8Chunks(p, gzip, PLAIN), { delimiter, headerLines: 1, blankIsRecord: false })).map;
 
 async function file(name: string, body: string | Buffer): Promise<string> {
   const p = path.join(tmpdir(), `optout-lines-${process.pid}-${name}`);
@@ -25,7 +30,7 @@ describe('physical lines of CSV records', () => {
     // logical: 1 header, 2 rec(2-3), 3 blank(4), 4 rec(5-7), 5 rec(8), 6 rec(9-10), 7 rec(11)
     expect([1, 2, 3, 4, 5, 6, 7].map((l) => map.physical(l))).toEqual([1, 2, 4, 5, 8, 9, 11]);
     expect(map.blank).toEqual([3]);
-    const lookup = await csvLines({ path: await file('crlf2.csv', body), gzip: false, delimiter: ',', headerLines: 1, blankIsRecord: false, structural: [] }, [1, 2, 3, 4, 5], []);
+    const lookup = await csvLines({ path: await file('crlf2.csv', body), gzip: false, form: PLAIN, delimiter: ',', headerLines: 1, blankIsRecord: false, structural: [] });
     expect([1, 2, 3, 4, 5].map((k) => lookup.ofRecord(k))).toEqual([2, 5, 8, 9, 11]);
   });
 

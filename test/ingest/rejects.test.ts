@@ -64,9 +64,9 @@ describe('every reject reason, with file and line', () => {
     });
     const { rejected, byFile } = await loadAndClose(dir);
     expect(byFile['messages.csv']).toEqual({ rows: 5, accepted: 2, rejected: 3, duplicates: 0 });
-    expect(rejected.map((r) => [r.line, r.reason.split(':')[0]])).toEqual([
-      [5, 'TOO MANY COLUMNS'],
-      [6, 'MISSING COLUMNS'],
+    expect(rejected.map((r) => [r.line, r.reason.split(': "')[0]])).toEqual([
+      [5, 'too many fields: 12 where the header has 11'],
+      [6, 'too few fields: 3 where the header has 11'],
       [9, 'sent_at is not a timestamp'],
     ]);
   });

@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { Db } from '../db.ts';
 import { OptoutError } from '../errors.ts';
 import { discover, type InputFile } from './discover.ts';
-import { csvLines, identityLines, type LineLookup } from './lines.ts';
+import type { Encoding } from './encoding.ts';
+import { csvLines, csvLookup, identityLines, type LineLookup } from './lines.ts';
 import { PhoneNormaliser } from './phones.ts';
 import { createRawTables, readFile, sniffTable } from './readers.ts';
 import { stage } from './staging.ts';
+import type { LineMap } from './textfile.ts';
 import type { TableName } from './tables.ts';
 import { TABLES } from './tables.ts';
 
@@ -17,6 +22,10 @@ export interface FileStats {
   table: TableName;
   format: string;
   adapter: string;
+  /** The text encoding it was read in: utf8, utf16le, utf16be or windows-1252 (cr: carriage-return line breaks). */
+  encoding: string;
+  /** Physical lines in the file (CSV, JSON Lines: header, blank lines and every record's lines); null for Parquet. */
+  lines: number | null;
   rows: number;
   accepted: number;
   rejected: number;
@@ -42,6 +51,10 @@ const FILE_TABLE = `create table if not exists ingest_files (
   file_id integer primary key, name varchar, path varchar, table_name varchar, format varchar,
   adapter varchar, gzip boolean, size bigint, sha256 varchar, line_kind varchar, delimiter varchar,
   blank_is_record boolean, header_lines integer)`;
+// Columns added after the first release: a database written before them gains them empty.
+const FILE_TABLE_ADDED = `alter table ingest_files add column if not exists encoding varchar;
+  alter table ingest_files add column if not exists cr_lines boolean;
+  alter table ingest_files add column if not exists lines bigint`;
 const LINE_CACHE = `create table if not exists ingest_line_cache (file_id integer, kind varchar, n bigint, line bigint)`;
 
 async function sha256(path: string): Promise<string> {
@@ -59,6 +72,8 @@ interface FileRow {
   delimiter: string | null;
   blank_is_record: boolean;
   header_lines: number;
+  encoding: Encoding | null;
+  cr_lines: boolean | null;
 }
 
 /**
@@ -68,6 +83,7 @@ interface FileRow {
  */
 export async function ingest(db: Db, config: Config, effects: IngestEffects): Promise<IngestResult> {
   await db.exec(FILE_TABLE);
+  await db.exec(FILE_TABLE_ADDED);
   await db.exec(LINE_CACHE);
   await createRawTables(db);
 
@@ -90,6 +106,21 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
   files.sort((a, b) => (order.get(a.table) ?? 0) - (order.get(b.table) ?? 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   const unchanged: string[] = [];
+  // UTF-8 copies of files in other encodings or with broken lines live here while they are read.
+  const scratchParent = config.spillDir ?? tmpdir();
+  await mkdir(scratchParent, { recursive: true });
+  const ctx = {
+    scratch: await mkdtemp(path.join(scratchParent, 'optout-files-')),
+    // A reader that must read a file again drops its first attempt (and DuckDB's aborted
+    // transaction, when the attempt failed) this way: nothing else is in the file's transaction yet.
+    restart: async () => {
+      await db.exec('rollback');
+      await db.exec('begin transaction');
+    },
+  };
+  // This run's line maps (from each CSV's scan), for the rejects' lines.
+  const maps = new Map<number, LineMap>();
+  try {
   for (const file of files) {
     const hash = config.db ? await sha256(file.path) : null;
     if (hash) {
@@ -106,11 +137,14 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
     try {
       const label = `reading ${file.name} (${(file.size / 1e6).toFixed(1)} MB)`;
       const r = await db.withProgress(
-        () => readFile(db, file, id),
+        () => readFile(db, file, id, ctx),
         (percent) => effects.progress(`${label}: ${Math.floor(percent)}%`),
       );
       await db.exec(
-        `insert into ingest_files values ($id, $name, $path, $table, $format, $adapter, $gzip, $size, $hash, $lineKind, $delimiter, $blank, $header)`,
+        `insert into ingest_files (file_id, name, path, table_name, format, adapter, gzip, size, sha256, line_kind,
+           delimiter, blank_is_record, header_lines, encoding, cr_lines, lines)
+         values ($id, $name, $path, $table, $format, $adapter, $gzip, $size, $hash, $lineKind, $delimiter, $blank, $header,
+           $encoding, $crLines, $lines)`,
         {
           id,
           name: file.name,
@@ -125,9 +159,13 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
           delimiter: r.delimiter,
           blank: r.blankIsRecord,
           header: r.headerLines,
+          encoding: r.form.encoding,
+          crLines: r.form.crLines,
+          lines: r.lines,
         },
       );
       await db.exec('commit');
+      if (r.map) maps.set(id, r.map);
       const secs = (performance.now() - started) / 1000;
       const rows = r.records + r.structural;
       effects.progress(`read ${file.name}: ${rows.toLocaleString('en-US')} rows, ${Math.round(rows / Math.max(secs, 1e-3)).toLocaleString('en-US')} rows/s`);
@@ -135,6 +173,9 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
       await db.exec('rollback');
       throw e;
     }
+  }
+  } finally {
+    await rm(ctx.scratch, { recursive: true, force: true });
   }
 
   effects.progress('checking rows');
@@ -144,7 +185,7 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
     () => db.unordered(() => stage(db, new PhoneNormaliser(config.region))),
     (percent) => effects.progress(`checking rows (this step ${Math.floor(percent)}%)`),
   );
-  await resolveLines(db);
+  await resolveLines(db, maps);
   const stats = await fileStats(db);
   if (!config.db) {
     // In memory the raw text is not needed once staged (a persistent database keeps it to
@@ -166,8 +207,11 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
   return { files: stats, ignored, unchanged, totals, phonesNormalised };
 }
 
-/** Adds the physical line to every rejected record, scanning only the files that need it. */
-async function resolveLines(db: Db): Promise<void> {
+/**
+ * Adds the physical line to every rejected record: from this run's scans, or for a file loaded by
+ * an earlier run into the same database, from a new scan of it.
+ */
+async function resolveLines(db: Db, maps: Map<number, LineMap>): Promise<void> {
   const needed = await db.query<{ file_id: number; kind: string; n: number }>(`
     with wanted as (
       select file_id, 'record' as kind, record_no as n from ingest_rejected where record_no is not null
@@ -189,19 +233,21 @@ async function resolveLines(db: Db): Promise<void> {
       const f = await db.queryOne<FileRow>(`select * from ingest_files where file_id = $id`, { id: fileId });
       let lookup: LineLookup = identityLines;
       if (f.line_kind === 'csv') {
-        const structural = await db.query<{ l: number }>(`select logical_line::double as l from ingest_structural where file_id = $id`, { id: fileId });
-        lookup = await csvLines(
-          {
-            path: f.path,
-            gzip: f.gzip,
-            delimiter: f.delimiter ?? ',',
-            headerLines: f.header_lines,
-            blankIsRecord: f.blank_is_record,
-            structural: structural.map((s) => s.l),
-          },
-          want.record,
-          want.logical,
-        );
+        const structural = (
+          await db.query<{ l: number }>(`select logical_line::double as l from ingest_structural where file_id = $id`, { id: fileId })
+        ).map((s) => s.l);
+        const map = maps.get(fileId);
+        lookup = map
+          ? csvLookup(map, f.header_lines, f.blank_is_record, structural)
+          : await csvLines({
+              path: f.path,
+              gzip: f.gzip,
+              form: { encoding: f.encoding ?? 'utf8', crLines: f.cr_lines ?? false },
+              delimiter: f.delimiter ?? ',',
+              headerLines: f.header_lines,
+              blankIsRecord: f.blank_is_record,
+              structural,
+            });
       }
       for (const [kind, list, fn] of [
         ['record', want.record, lookup.ofRecord],
@@ -244,6 +290,8 @@ async function fileStats(db: Db): Promise<FileStats[]> {
     rejected as (select file_id, count(*) as n from ingest_rejected group by file_id),
     duplicates as (select file_id, count(*) as n from ingest_duplicates group by file_id)
     select f.name as file, f.table_name as "table", f.format, f.adapter,
+      coalesce(f.encoding, 'utf8') || case when f.cr_lines then ' (cr line breaks)' else '' end as encoding,
+      f.lines::integer as lines,
       coalesce(rows.n, 0)::integer as rows,
       coalesce(accepted.n, 0)::integer as accepted,
       coalesce(rejected.n, 0)::integer as rejected,

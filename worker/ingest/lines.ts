@@ -1,4 +1,7 @@
-import { scanLines, type LineMap } from './textfile.ts';
+import type { TextForm } from './encoding.ts';
+import { utf8Chunks } from './encoding.ts';
+import { scanCsv } from './scan.ts';
+import type { LineMap } from './textfile.ts';
 
 /**
  * Turns a record's ordinal in DuckDB's reading of a file into the physical line where the record
@@ -7,11 +10,12 @@ import { scanLines, type LineMap } from './textfile.ts';
  * For JSON Lines every physical line is a DuckDB row, so the ordinal is the line; for Parquet the
  * "line" is the row number. For CSV, DuckDB's good rows skip blank lines (in files of more than
  * one column) and the records its parser rejected, and a quoted line break makes a record longer
- * than a line: the file is scanned (lazily, only when one of its rows needs a line) to undo that.
+ * than a line: the file's scan (scan.ts, made while DuckDB reads it) undoes that.
  */
 export interface CsvLineSource {
   path: string;
   gzip: boolean;
+  form: TextForm;
   delimiter: string;
   /** The header takes line 1 unless the file is a bare list. */
   headerLines: number;
@@ -54,25 +58,25 @@ export interface LineLookup {
   ofLogical(l: number): number;
 }
 
-/** Scans a CSV file once, far enough for every record in `records` and logical line in `logical`. */
-export async function csvLines(src: CsvLineSource, records: number[], logical: number[]): Promise<LineLookup> {
-  const maxRecord = records.reduce((a, b) => Math.max(a, b), 0);
-  const maxLogical = logical.reduce((a, b) => Math.max(a, b), 0);
-  const structural = [...src.structural].sort((a, b) => a - b);
-  // The k-th record is at logical line first + k - 1 + (lines skipped before it): stop once the
-  // scan is past that bound, counting the blank lines seen so far.
-  const done = (map: LineMap, at: number): boolean =>
-    at > maxLogical + 1 &&
-    at > src.headerLines + maxRecord + structural.length + (src.blankIsRecord ? 0 : map.blank.length) + 1;
-  const map = await scanLines(src.path, src.gzip, src.delimiter, done);
-  const skipped = src.blankIsRecord
-    ? structural
-    : [...new Set([...structural, ...map.blank])].sort((a, b) => a - b);
-  const first = src.headerLines + 1;
+/** Line lookups of a CSV file from its scan and the logical lines DuckDB rejected. */
+export function csvLookup(map: LineMap, headerLines: number, blankIsRecord: boolean, structural: number[]): LineLookup {
+  const sorted = [...structural].sort((a, b) => a - b);
+  const skipped = blankIsRecord ? sorted : [...new Set([...sorted, ...map.blank])].sort((a, b) => a - b);
+  const first = headerLines + 1;
   return {
     ofRecord: (k) => map.physical(logicalOfRecord(k, first, skipped)),
     ofLogical: (l) => map.physical(l),
   };
+}
+
+/** Scans a CSV file again (one loaded by an earlier run into the same database) for its lookups. */
+export async function csvLines(src: CsvLineSource): Promise<LineLookup> {
+  const scan = await scanCsv(utf8Chunks(src.path, src.gzip, src.form), {
+    delimiter: src.delimiter,
+    headerLines: src.headerLines,
+    blankIsRecord: src.blankIsRecord,
+  });
+  return csvLookup(scan.map, src.headerLines, src.blankIsRecord, src.structural);
 }
 
 /** Lines of JSON Lines (ordinal = physical line) and Parquet (ordinal = row number). */

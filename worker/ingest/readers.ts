@@ -1,7 +1,12 @@
+import path from 'node:path';
 import { ident, literal, type Db } from '../db.ts';
 import { OptoutError } from '../errors.ts';
 import type { InputFile } from './discover.ts';
-import { readFirstLine, readHead } from './textfile.ts';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { isPlain, isSingleByteText, PLAIN, replaceLines, utf8Chunks, writeChunks, type TextForm } from './encoding.ts';
+import { readableAsIs, scanCsv, type CsvScan, type ScanOptions } from './scan.ts';
+import { readFirstLine, readHead, type LineMap } from './textfile.ts';
 import { headerRequired, rawColumns, tableDef, type TableDef, type TableName } from './tables.ts';
 import { isTwilioHeader, twilioColumns } from './twilio.ts';
 
@@ -27,6 +32,21 @@ export interface ReadResult {
   blankIsRecord: boolean;
   /** Lines before the first record: 1 for a header, 0 for a bare list of numbers. */
   headerLines: number;
+  /** How the file's text was read (Parquet: UTF-8). */
+  form: TextForm;
+  /** Physical lines in the file (CSV, JSON Lines); null for Parquet. */
+  lines: number | null;
+  /** Blank lines that are not records. */
+  blankLines: number;
+  /** CSV: where each logical line starts (from the file's scan), for this run's line lookups. */
+  map: LineMap | null;
+}
+
+export interface ReadContext {
+  /** Where a reader may write UTF-8 copies of files in other encodings, or with broken lines. */
+  scratch: string;
+  /** Drops what the file's transaction holds so far, to read the file again. */
+  restart(): Promise<void>;
 }
 
 /** SQL for one raw column: the source expression, or NULL when the file does not have it. */
@@ -100,8 +120,44 @@ function wrapRead(file: InputFile, what: string, e: unknown): OptoutError {
 
 const looksLikePhone = (s: string): boolean => /^[+\d\s().-]{7,}$/.test(s.trim()) && /\d{7}/.test(s.replace(/\D/g, ''));
 
-async function readCsv(db: Db, file: InputFile, fileId: number): Promise<ReadResult> {
-  const { head } = await readHead(file.path, file.name, file.gzip);
+const FIELD_COUNTS = `coalesce(nullif(regexp_extract(error_message, 'Found: (\\d+)', 1), '') || ' where the header has '
+  || nullif(regexp_extract(error_message, 'Columns: (\\d+)', 1), ''), error_message)`;
+
+/** Plain words for the CSV parser's reasons a record cannot be split into the header's fields. */
+const STRUCTURAL_REASON = `case error_type
+  when 'TOO MANY COLUMNS' then 'too many fields: ' || ${FIELD_COUNTS}
+  when 'MISSING COLUMNS' then 'too few fields: ' || ${FIELD_COUNTS}
+  when 'INVALID ENCODING' then 'not UTF-8 text: the line has bytes of another encoding (such as Latin-1); save the file as UTF-8'
+  when 'UNQUOTED VALUE' then 'a quoted field has text after its closing quote'
+  else lower(error_type) || ': ' || error_message
+end`;
+
+/** DuckDB's rejects tables are per connection and keep every scan's errors: start each file afresh. */
+async function freshRejects(db: Db): Promise<void> {
+  await db.exec(`drop table if exists reject_errors_tmp; drop table if exists reject_scans_tmp`);
+}
+
+/** Writes what a rewriting scan gives (scan.ts) to a file. */
+async function rewriteTo(dest: string, source: AsyncIterable<Buffer>, options: ScanOptions, placeholder: Buffer): Promise<void> {
+  const out = createWriteStream(dest);
+  try {
+    await scanCsv(source, {
+      ...options,
+      rewrite: {
+        placeholder,
+        write: async (bytes) => {
+          if (!out.write(bytes)) await once(out, 'drain');
+        },
+      },
+    });
+  } finally {
+    out.end();
+    await once(out, 'close');
+  }
+}
+
+async function readCsv(db: Db, file: InputFile, fileId: number, ctx: ReadContext): Promise<ReadResult> {
+  const { head, form: sniffed } = await readHead(file.path, file.name, file.gzip);
   let table = file.table;
   let adapter: ReadResult['adapter'] = 'native';
   if (isTwilioHeader(head.fields)) {
@@ -123,7 +179,9 @@ async function readCsv(db: Db, file: InputFile, fileId: number): Promise<ReadRes
     : adapter === 'twilio'
       ? twilioColumns(head.fields)
       : mapColumns(file, def, head.fields, (i) => `c${i}`);
-  const options = [
+  const headerLines = headerless ? 0 : 1;
+  const blankIsRecord = width === 1;
+  const options = (source: string, gzip: boolean): string[] => [
     `columns = {${names.map((n) => `'${n}': 'VARCHAR'`).join(', ')}}`,
     `header = ${headerless ? 'false' : 'true'}`,
     `delim = ${literal(head.delimiter)}`,
@@ -135,44 +193,151 @@ async function readCsv(db: Db, file: InputFile, fileId: number): Promise<ReadRes
     `store_rejects = true`,
     `rejects_table = 'reject_errors_tmp'`,
     `rejects_scan = 'reject_scans_tmp'`,
-    `compression = '${file.gzip ? 'gzip' : 'none'}'`,
+    `compression = '${gzip ? 'gzip' : 'none'}'`,
   ];
   // The record number is not computed here: a row_number() over the scan costs a third of the
   // read. The rows of one insert take consecutive rowids in file order (insertion order is
   // preserved), so staging derives it from the rowid; record_no stays null for a CSV row.
-  const from = `read_csv(${literal(file.path)}, ${options.join(', ')})`;
-  try {
-    await insertRaw(db, table, fileId, 'null', sources, from);
-    await db.exec(
-      `insert into ingest_structural
-       select ${fileId}, line, first(error_type || ': ' || error_message order by column_idx), first(csv_line)
-       from reject_errors_tmp group by line`,
-    );
-  } catch (e) {
-    throw wrapRead(file, 'CSV', e);
+  const duckRead = async (source: string, gzip: boolean): Promise<void> => {
+    try {
+      await freshRejects(db);
+      await insertRaw(db, table, fileId, 'null', sources, `read_csv(${literal(source)}, ${options(source, gzip).join(', ')})`);
+      await db.exec(
+        `insert into ingest_structural
+         select ${fileId}, line, first(${STRUCTURAL_REASON} order by column_idx), first(csv_line)
+         from reject_errors_tmp group by line`,
+      );
+    } catch (e) {
+      throw wrapRead(file, 'CSV', e);
+    }
+  };
+  const scanOptions = { delimiter: head.delimiter, width, headerLines, blankIsRecord };
+
+  /**
+   * Reads the file in `form`: DuckDB parses it while the scan finds its records' lines. When the
+   * scan finds what DuckDB misreads (a record broken by a quote that never closes swallows the
+   * lines after it; mixed or stray carriage returns stop DuckDB), the file is read again from a
+   * copy the scan writes: LF line breaks, and each broken record a line DuckDB rejects on its own
+   * (too many fields), whose reject then gets the scan's reason.
+   */
+  const attempt = async (form: TextForm): Promise<CsvScan> => {
+    let source = file.path;
+    let gzip = file.gzip;
+    if (!isPlain(form)) {
+      source = path.join(ctx.scratch, `${fileId}-utf8.csv`);
+      await writeChunks(utf8Chunks(file.path, file.gzip, form), source);
+      gzip = false;
+    }
+    const [read, scanned] = await Promise.allSettled([duckRead(source, gzip), scanCsv(utf8Chunks(source, gzip, PLAIN), scanOptions)]);
+    if (scanned.status === 'rejected') throw scanned.reason;
+    const scan = scanned.value;
+    if (readableAsIs(scan)) {
+      if (read.status === 'rejected') throw read.reason;
+      return scan;
+    }
+    await ctx.restart();
+    const fixed = path.join(ctx.scratch, `${fileId}-lines.csv`);
+    await rewriteTo(fixed, utf8Chunks(source, gzip, PLAIN), scanOptions, Buffer.from(`#${`${head.delimiter}#`.repeat(width)}`));
+    await duckRead(fixed, false);
+    if (scan.broken.length > 0) {
+      const broken = scan.broken.map((b) => `(${b.logical}, ${literal(b.reason)}, ${literal(b.text)})`).join(', ');
+      await db.exec(`update ingest_structural set reason = b.reason, record = b.text
+        from (values ${broken}) as b(logical, reason, text)
+        where file_id = ${fileId} and logical_line = b.logical`);
+    }
+    return scan;
+  };
+
+  let form = sniffed;
+  let scan = await attempt(form);
+  if (form.encoding === 'utf8' && (await hasEncodingRejects(db, fileId)) && (await isSingleByteText(file.path, file.gzip))) {
+    // Not one valid UTF-8 character of two or more bytes: the file is Windows-1252 (Latin-1).
+    form = { ...form, encoding: 'windows-1252' };
+    await ctx.restart();
+    scan = await attempt(form);
   }
   const counts = await db.queryOne<{ records: number; structural: number }>(
     `select (select count(*)::integer from raw_${table} where file_id = ${fileId}) as records,
             (select count(*)::integer from ingest_structural where file_id = ${fileId}) as structural`,
   );
-  return { table, adapter, ...counts, lineKind: 'csv', delimiter: head.delimiter, blankIsRecord: width === 1, headerLines: headerless ? 0 : 1 };
+  if (counts.records + counts.structural !== scan.records) {
+    throw new OptoutError(
+      `${file.name}: internal error: the file's lines hold ${scan.records} records but the CSV reader found ${counts.records + counts.structural}; nothing was loaded from it (please report this file)`,
+    );
+  }
+  return {
+    table,
+    adapter,
+    ...counts,
+    lineKind: 'csv',
+    delimiter: head.delimiter,
+    blankIsRecord,
+    headerLines,
+    form,
+    lines: scan.lines,
+    blankLines: scan.blankLines,
+    map: scan.map,
+  };
 }
 
-async function readJsonLines(db: Db, file: InputFile, fileId: number): Promise<ReadResult> {
+async function hasEncodingRejects(db: Db, fileId: number): Promise<boolean> {
+  const rows = await db.query(`select 1 from ingest_structural where file_id = ${fileId} and reason like 'not UTF-8 text%' limit 1`);
+  return rows.length > 0;
+}
+
+/** Marks a JSON Lines line DuckDB could not read: its reason follows, then its text. */
+const UNREADABLE = '\u0001';
+
+async function readJsonLines(db: Db, file: InputFile, fileId: number, ctx: ReadContext): Promise<ReadResult> {
   const table = file.table;
   if (!table) throw new Error(`unreachable: ${file.name} has no table`);
-  const first = await readFirstLine(file.path, file.name, file.gzip);
+  const { line: first, form: sniffed } = await readFirstLine(file.path, file.name, file.gzip);
   if (first === null) throw new OptoutError(`${file.name}: the file is empty`);
   if (!first.trimStart().startsWith('{')) throw new OptoutError(`${file.name}: not JSON Lines (the first line is not a JSON object)`);
   const def = tableDef(table);
   // One physical line per DuckDB row: no quoting, a delimiter JSON text cannot contain unescaped.
-  const lines = `read_csv(${literal(file.path)}, columns = {'raw': 'VARCHAR'}, header = false, delim = '\x1f',
+  const lines = (source: string, gzip: boolean): string => `read_csv(${literal(source)}, columns = {'raw': 'VARCHAR'}, header = false, delim = '\x1f',
     quote = '', escape = '', new_line = '\\r\\n', auto_detect = false, strict_mode = false,
-    compression = '${file.gzip ? 'gzip' : 'none'}')`;
-  try {
+    ignore_errors = true, store_rejects = true, rejects_table = 'reject_errors_tmp', rejects_scan = 'reject_scans_tmp',
+    compression = '${gzip ? 'gzip' : 'none'}')`;
+  const readLines = async (source: string, gzip: boolean): Promise<{ line: number; reason: string }[]> => {
+    await freshRejects(db);
     await db.exec(`create or replace temp table jsonl_tmp as
       select line, raw, j, coalesce(json_type(j) = 'OBJECT', false) as ok
-      from (select row_number() over () as line, raw, case when json_valid(raw) then raw::json end as j from ${lines})`);
+      from (select row_number() over () as line, raw, case when json_valid(raw) then raw::json end as j from ${lines(source, gzip)})`);
+    return db.query<{ line: number; reason: string }>(
+      `select line::double as line, first(${STRUCTURAL_REASON}) as reason from reject_errors_tmp group by line order by line`,
+    );
+  };
+  const copy = async (name: string, chunks: AsyncIterable<Buffer>): Promise<string> => {
+    const dest = path.join(ctx.scratch, `${fileId}-${name}.jsonl`);
+    await writeChunks(chunks, dest);
+    return dest;
+  };
+  let form = sniffed;
+  let source = isPlain(form) ? file.path : await copy('utf8', utf8Chunks(file.path, file.gzip, form));
+  let gzip = isPlain(form) && file.gzip;
+  try {
+    let rejects = await readLines(source, gzip);
+    if (rejects.length > 0 && form.encoding === 'utf8' && rejects.some((r) => r.reason.startsWith('not UTF-8')) && (await isSingleByteText(file.path, file.gzip))) {
+      form = { ...form, encoding: 'windows-1252' };
+      source = await copy('utf8', utf8Chunks(file.path, file.gzip, form));
+      gzip = false;
+      rejects = await readLines(source, gzip);
+    }
+    if (rejects.length > 0) {
+      // DuckDB skipped these lines, and the lines after them would take the wrong numbers: read a
+      // copy in which each is a marked line that is rejected with DuckDB's reason.
+      const reasons = new Map(rejects.map((r) => [Number(r.line), r.reason]));
+      source = await copy(
+        'marked',
+        replaceLines(utf8Chunks(source, gzip, PLAIN), new Set(reasons.keys()), (line, text) =>
+          Buffer.from(`${UNREADABLE}${reasons.get(line)}${UNREADABLE}${text.toString('utf8').slice(0, 200)}`),
+        ),
+      );
+      gzip = false;
+      await readLines(source, gzip);
+    }
     const keys = await db.query<{ k: string }>(
       `select distinct unnest(json_keys(j)) as k from jsonl_tmp where ok order by k`,
     );
@@ -186,13 +351,30 @@ async function readJsonLines(db: Db, file: InputFile, fileId: number): Promise<R
     for (const [c, s] of Object.entries(sources)) guarded[c] = `case when ok then ${s} end`;
     await insertRaw(db, table, fileId, 'line', guarded,
       `jsonl_tmp where raw is not null and trim(raw) <> ''`,
-      `case when not ok then 'not a JSON object: ' || left(raw, 60) end`);
-    await db.exec('drop table jsonl_tmp');
+      `case when starts_with(raw, '${UNREADABLE}') then split_part(raw, '${UNREADABLE}', 2)
+        when not ok then 'not a JSON object: ' || left(raw, 60) end`);
   } catch (e) {
     throw wrapRead(file, 'JSON Lines', e);
   }
-  const { records } = await db.queryOne<{ records: number }>(`select count(*)::integer as records from raw_${table} where file_id = ${fileId}`);
-  return { table, adapter: 'native', records, structural: 0, lineKind: 'line', delimiter: null, blankIsRecord: false, headerLines: 0 };
+  const { records, physical } = await db.queryOne<{ records: number; physical: number }>(
+    `select (select count(*)::integer from raw_${table} where file_id = ${fileId}) as records,
+      (select count(*)::integer from jsonl_tmp) as physical`,
+  );
+  await db.exec('drop table jsonl_tmp');
+  return {
+    table,
+    adapter: 'native',
+    records,
+    structural: 0,
+    lineKind: 'line',
+    delimiter: null,
+    blankIsRecord: false,
+    headerLines: 0,
+    form,
+    lines: physical,
+    blankLines: physical - records,
+    map: null,
+  };
 }
 
 async function readParquet(db: Db, file: InputFile, fileId: number): Promise<ReadResult> {
@@ -209,13 +391,26 @@ async function readParquet(db: Db, file: InputFile, fileId: number): Promise<Rea
     throw wrapRead(file, 'Parquet', e);
   }
   const { records } = await db.queryOne<{ records: number }>(`select count(*)::integer as records from raw_${table} where file_id = ${fileId}`);
-  return { table, adapter: 'native', records, structural: 0, lineKind: 'row', delimiter: null, blankIsRecord: false, headerLines: 0 };
+  return {
+    table,
+    adapter: 'native',
+    records,
+    structural: 0,
+    lineKind: 'row',
+    delimiter: null,
+    blankIsRecord: false,
+    headerLines: 0,
+    form: PLAIN,
+    lines: null,
+    blankLines: 0,
+    map: null,
+  };
 }
 
 /** Loads one file into its raw table. A CSV with no table in its name must be a Twilio log. */
-export async function readFile(db: Db, file: InputFile, fileId: number): Promise<ReadResult> {
-  if (file.format === 'csv') return readCsv(db, file, fileId);
-  if (file.format === 'jsonl') return readJsonLines(db, file, fileId);
+export async function readFile(db: Db, file: InputFile, fileId: number, ctx: ReadContext): Promise<ReadResult> {
+  if (file.format === 'csv') return readCsv(db, file, fileId, ctx);
+  if (file.format === 'jsonl') return readJsonLines(db, file, fileId, ctx);
   return readParquet(db, file, fileId);
 }
 

@@ -82,7 +82,7 @@ const TABLE_SPECS = {
   },
   inputs: {
     name: 'inputs',
-    description: 'One row per input file: rows read = accepted + rejected + duplicates.',
+    description: 'One row per input file: its format, the encoding it was read in, its physical lines (CSV and JSON Lines), and rows read = accepted + rejected + duplicates.',
     sql: `select * from report_inputs`,
     arrow: true,
   },
@@ -157,7 +157,7 @@ export interface Report {
   provider_evidence: ProviderEvidenceRow[];
   policies: PolicyRow[];
   deliverability: { studio_id: string; month: string; error_code: string; messages: number; attempts: number; rate: number }[];
-  inputs: { file: string; table: string; format: string; adapter: string; rows: number; accepted: number; rejected: number; duplicates: number }[];
+  inputs: IngestResult['files'];
   ignored_files: { file: string; why: string }[];
 }
 
@@ -265,6 +265,8 @@ const INPUT_COLUMNS = {
   table: 'VARCHAR',
   format: 'VARCHAR',
   adapter: 'VARCHAR',
+  encoding: 'VARCHAR',
+  lines: 'INTEGER',
   rows: 'INTEGER',
   accepted: 'INTEGER',
   rejected: 'INTEGER',
