@@ -32,7 +32,11 @@ function observed(d: Date): Date {
   return d;
 }
 
-/** The observed US federal holidays of a year, as YYYY-MM-DD. */
+/**
+ * The observed US federal holidays of a year, as YYYY-MM-DD. A holiday may be observed in the
+ * year before (New Year's Day on a Saturday is observed on Friday 31 December): look a date up
+ * in its own year's list and the next year's (observedHolidays does).
+ */
 export function usFederalHolidays(year: number): string[] {
   const days = [
     observed(utc(year, 1, 1)), // New Year's Day
@@ -60,17 +64,23 @@ export function businessDaysBetween(from: string, to: string): number {
   return (rows.at(-1)?.business_day_index ?? 0) - (rows[0]?.business_day_index ?? 0);
 }
 
+/** Every observed holiday that falls between two years (inclusive), whichever year it is the holiday of. */
+export function observedHolidays(fromYear: number, toYear: number): Set<string> {
+  const out = new Set<string>();
+  // a year's holidays are observed from 31 December of the year before to 31 December
+  for (let year = fromYear; year <= toYear + 1; year++) for (const d of usFederalHolidays(year)) out.add(d);
+  return out;
+}
+
 /** Rows for a calendar table: every date from `from` to `to` with its running business-day count. */
 export function businessDayIndex(from: string, to: string): { date: string; business_day_index: number }[] {
   const rows: { date: string; business_day_index: number }[] = [];
   let index = 0;
-  const holidays = new Map<number, Set<string>>();
+  const holidays = observedHolidays(Number(from.slice(0, 4)), Number(to.slice(0, 4)));
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86400e3) {
     const d = new Date(t);
-    const year = d.getUTCFullYear();
-    if (!holidays.has(year)) holidays.set(year, new Set(usFederalHolidays(year)));
     const wd = d.getUTCDay();
-    if (wd !== 0 && wd !== 6 && !holidays.get(year)?.has(iso(d))) index++;
+    if (wd !== 0 && wd !== 6 && !holidays.has(iso(d))) index++;
     rows.push({ date: iso(d), business_day_index: index });
   }
   return rows;

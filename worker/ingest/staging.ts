@@ -14,7 +14,6 @@ import { EXTRA_RAW_COLUMNS, TABLES, type ColumnDef, type TableDef } from './tabl
 
 const q = ident;
 
-/** A timestamp: ISO-8601 (an offset or Z is exact, naive is UTC), or RFC 2822 as Twilio writes it. */
 /**
  * A raw value trimmed of surrounding spaces, empty = missing. trim() on every value of every
  * column cost seconds per million rows; testing the ends first costs a tenth of that.
@@ -25,13 +24,56 @@ create or replace temp macro clean(v) as case
   else nullif(v, '')
 end`;
 
-const TIMESTAMP_MACRO = `
+/**
+ * ISO-8601 as exports write it, beyond what DuckDB's cast reads: minute precision with a zone
+ * ("2026-10-05T12:00Z", Python's isoformat(timespec="minutes")), a decimal comma
+ * ("14:00:00,5Z"), a lower-case t or z, a space before the offset, " UTC" or " GMT" for Z. The parts are taken apart and
+ * put together in the form the cast reads; the cast still rejects an impossible date or time.
+ */
+const ISO_PARTS = `^(?P<d>\\d{4}-\\d{2}-\\d{2})[Tt ](?P<h>\\d{2}):(?P<m>\\d{2})(?::(?P<s>\\d{2}))?(?:[.,](?P<f>\\d+))? ?(?P<z>[Zz]|UTC|GMT|[+-]\\d{2}(?::?\\d{2})?)?$`;
+
+const MONTHS = `['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']`;
+
+/**
+ * A timestamp (parse_ts): ISO-8601 (an offset or Z is exact, naive is UTC, a date alone is
+ * midnight UTC), or RFC 2822 as Twilio writes it ("Tue, 30 Jun 2026 15:00:00 +0000", the weekday
+ * optional, seconds optional, the zone an offset or GMT, UT, UTC, Z or a US zone name). An impossible date is rejected in every form: the cast rejects
+ * 2026-06-31, and an RFC 2822 date is checked as a calendar date before it is read (strptime
+ * would roll 31 Jun over to 1 Jul). The weekday name of an RFC 2822 date is not checked: the date
+ * wins. The common forms take DuckDB's cast alone; CASE and COALESCE evaluate a later branch only
+ * for the rows an earlier one did not settle, so the regular expressions run on the rest alone.
+ */
+export const TIMESTAMP_MACRO = `
+create or replace temp macro iso_build(x) as case when x.d <> '' then try_cast(
+  x.d || ' ' || x.h || ':' || x.m || ':' || coalesce(nullif(x.s, ''), '00') || coalesce('.' || nullif(x.f, ''), '')
+    || case when x.z in ('Z', 'z', 'UTC', 'GMT', '') then '+00' else x.z end as timestamptz) end;
+create or replace temp macro iso_ts(v) as list_transform([regexp_extract(v, '${ISO_PARTS}', ['d', 'h', 'm', 's', 'f', 'z'])], x -> iso_build(x))[1];
+create or replace temp macro rfc2822_zone(z) as case
+  when z glob '[-+][0-9][0-9][0-9][0-9]' then z
+  else case upper(z)
+    when 'GMT' then '+00' when 'UT' then '+00' when 'UTC' then '+00' when 'Z' then '+00'
+    when 'EST' then '-05' when 'EDT' then '-04' when 'CST' then '-06' when 'CDT' then '-05'
+    when 'MST' then '-07' when 'MDT' then '-06' when 'PST' then '-08' when 'PDT' then '-07' end
+  end;
+-- p: the words of the value after an optional "Wed," (day, month, year, time, zone)
+create or replace temp macro rfc2822_local(p, month) as
+  p[3] || '-' || lpad(month::varchar, 2, '0') || '-' || lpad(p[1], 2, '0') || ' ' || p[4] || case when length(p[4]) = 5 then ':00' else '' end;
+-- the local date and time are read first, without the zone: a 31 June is rejected there
+create or replace temp macro rfc2822_build(p, month) as case
+  when len(p) = 5 and month > 0 and try_cast(rfc2822_local(p, month) as timestamp) is not null
+  then try_cast(rfc2822_local(p, month) || rfc2822_zone(p[5]) as timestamptz) end;
+create or replace temp macro rfc2822_words(w) as case when ends_with(w[1], ',') then w[2:] else w end;
+create or replace temp macro rfc2822_ts(v) as list_transform([rfc2822_words(string_split(v, ' '))],
+  p -> rfc2822_build(p, coalesce(list_position(${MONTHS}, lower(p[2])), 0)))[1];
 create or replace temp macro parse_ts(v) as case
   when v is null then null
   -- ISO 8601: starts YYYY-MM-DD (a glob costs a tenth of a regular expression per row)
-  when v glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' then try_cast(v as timestamptz)
-  when regexp_matches(v, '^([A-Za-z]{3}, )?\\d{1,2} [A-Za-z]{3} \\d{4} ')
-    then try_strptime(v, ['%a, %d %b %Y %H:%M:%S %z', '%d %b %Y %H:%M:%S %z'])
+  -- DuckDB's cast reads a word after a space as a time zone name, and an unknown one costs a
+  -- millisecond (an ICU search): such values go to the parts (" +01:00", " UTC"), or are rejected
+  when v glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' then case
+    when contains(substr(v, 12), ' ') then iso_ts(v)
+    else coalesce(try_cast(v as timestamptz), iso_ts(v)) end
+  when v glob '*[0-9][0-9][0-9][0-9] [0-9][0-9]:[0-9][0-9]*' then rfc2822_ts(v)
 end`;
 
 function typedExpr(c: ColumnDef): string {
