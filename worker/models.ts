@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Db, Params } from './db.ts';
+import { REPLY_MACROS } from './analysis/replies.ts';
 
 /**
  * The ordered list of SQL models (worker/sql/<layer>/<name>.sql). The runner wraps each in
@@ -65,9 +66,11 @@ export function isView(sql: string): boolean {
 /**
  * Macros the models share. lead_no is the 64-bit number for a (studio, lead_key) pair that
  * int_leads, int_messages_identified and int_opt_out_events must compute alike: the joins,
- * windows and distinct counts over millions of rows run on it rather than on two strings.
+ * windows and distinct counts over millions of rows run on it rather than on two strings. The
+ * reply macros read inbound bodies as keywords and as free text (analysis/replies.ts).
  */
-const MACROS = `create or replace temp macro lead_no(studio_id, lead_key) as hash(studio_id, lead_key)`;
+export const MACROS = `create or replace temp macro lead_no(studio_id, lead_key) as hash(studio_id, lead_key);
+${REPLY_MACROS}`;
 
 export async function runModels(db: Db, params: Params, models: readonly string[]): Promise<void> {
   await db.exec(MACROS);

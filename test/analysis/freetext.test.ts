@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Db } from '../../worker/db.ts';
-import { FREE_TEXT_PATTERNS, isOptOutRequest, normaliseReplySql } from '../../worker/analysis/freetext.ts';
+import { FREE_TEXT_PATTERNS, isOptOutRequest } from '../../worker/analysis/freetext.ts';
+import { MACROS } from '../../worker/models.ts';
 
 /** The labelled replies: realistic opt-out requests and the look-alikes that are not. */
 async function labelled(): Promise<{ text: string; label: boolean }[]> {
@@ -56,8 +57,9 @@ describe('free-text opt-out requests', () => {
         appender.endRow();
       }
       appender.closeSync();
+      await db.exec(MACROS);
       const sql = await db.query<{ text: string; hit: boolean }>(
-        `with n as (select text, ${normaliseReplySql('text')} as t from replies)
+        `with n as (select text, reply_of(text) as t from replies)
          select text, not regexp_matches(t, $negated) and (regexp_matches(t, $strong) or (regexp_matches(t, $weak) and not regexp_matches(t, $look_alike))) as hit
          from n`,
         { ...FREE_TEXT_PATTERNS },

@@ -11,22 +11,10 @@
  * The patterns run both here (tests) and in DuckDB (RE2), so they use only what both engines
  * share: no look-around, no back-references.
  */
+import { replyOf } from './replies.ts';
 
-/** Lower-case, accents stripped, curly quotes made straight, spaces collapsed. */
-export function normaliseReply(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[\u2018\u2019\u02bc`]/g, "'")
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-/** The same normalisation in SQL, for a varchar expression. */
-export function normaliseReplySql(expr: string): string {
-  return `trim(regexp_replace(regexp_replace(lower(strip_accents(${expr})), '[\u2018\u2019\u02bc\`]', '''', 'g'), '\\s+', ' ', 'g'))`;
-}
+/** A reply as the rules read it: see analysis/replies.ts (the SQL model calls reply_of). */
+export const normaliseReply = replyOf;
 
 const TEXTING = "(text|txt|tx|texting|txting|texing|textin|message|messaging|msg|msging|sms|contact|contacting|send(ing)? (me )?(texts?|messages|msgs)|spam(ming)?|hitting me up)";
 const TEXTS = '(texts?|txts?|messages?|msgs?|sms|promos?|spam)';

@@ -96,21 +96,12 @@ final as (
             when contains(body, first_name) then false
             else not contains(lower(body), lower(first_name))
         end as is_unpersonalised,
-        -- an inbound body as a keyword: trimmed, upper-cased, spaces collapsed, punctuation
-        -- around stripped
-        case when direction = 'inbound' then
-            upper(regexp_replace(regexp_replace(coalesce(body, ''), '\s+', ' ', 'g'), '^[\s[:punct:]]+|[\s[:punct:]]+$', '', 'g'))
-        end as keyword,
+        -- an inbound body as a keyword: full-width forms narrowed, trimmed, upper-cased, spaces
+        -- collapsed, Unicode punctuation around stripped (analysis/replies.ts)
+        -- (a CASE evaluates its branch only for the rows that take it: outbound bodies are not read)
+        case when direction = 'inbound' then coalesce(is_opt_out_keyword(body), false) else false end as is_opt_out_keyword,
+        case when direction = 'inbound' then coalesce(is_re_opt_in_keyword(body), false) else false end as is_re_opt_in_keyword,
     from identified
-),
-
-flagged as (
-    select
-        * exclude (keyword),
-        coalesce(keyword in ('STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT', 'OPT OUT', 'STOP ALL'), false)
-            as is_opt_out_keyword,
-        coalesce(keyword in ('START', 'UNSTOP', 'YES'), false) as is_re_opt_in_keyword,
-    from final
 )
 
-select * from flagged
+select * from final

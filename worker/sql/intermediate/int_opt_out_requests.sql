@@ -19,7 +19,7 @@ normalised as (
         lead_no,
         sent_at,
         local_date,
-        trim(regexp_replace(regexp_replace(lower(strip_accents(body)), '[‘’ʼ`]', '''', 'g'), '\s+', ' ', 'g')) as reply,
+        reply_of(body) as reply,
     from messages
 ),
 
