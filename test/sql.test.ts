@@ -7,7 +7,7 @@ import { MODELS, modelSql, paramsFor } from '../worker/models.ts';
 import { pipeline } from './helpers/pipeline.ts';
 import { FREE_TEXT_PATTERNS } from '../worker/analysis/freetext.ts';
 
-const EXAMPLE = path.resolve(import.meta.dirname, '..', '..', 'shared', 'examples', 'edge-cases', 'input');
+const EXAMPLE = path.resolve(import.meta.dirname, 'fixtures', 'edge-cases', 'input');
 const DATA_TESTS = path.join(import.meta.dirname, 'data');
 const SAMPLE = path.resolve(import.meta.dirname, '..', 'data', 'sample');
 

@@ -4,19 +4,20 @@ import { CAUSES, CHECKS, DIMENSIONS, type Cause, type Check, type Dimension } fr
 export { CAUSES, CHECKS, DIMENSIONS, type Cause, type Check, type Dimension };
 
 /**
- * report.json as the site reads it (SPEC section 5 and worker/report/bundle.ts). A report that
- * does not match fails the build with the path of the first bad field. Extra fields are allowed
- * (and dropped). Each compliance row's title and action are required (the site shows the
- * report's action); examples, policies and provider evidence are optional, so the site renders
- * them only when they are there.
+ * report.json as the site reads it (written by worker/report/bundle.ts). A report that does not
+ * match fails the build with the path of the first bad field. Extra fields are allowed (and
+ * dropped). Each compliance row's title and action are required (the site shows the report's
+ * action); examples, policies and provider evidence are optional, so the site renders them only
+ * when they are there. docs/report.schema.json is generated from this schema
+ * (worker/report/jsonSchema.ts, `npm run schema`); the .describe() texts are its descriptions.
  */
 
 
 
 
-const count = z.number().int().nonnegative();
-const fraction = z.number().min(0).max(1);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+const count = z.number().int().nonnegative().describe('a count: a whole number, 0 or more');
+const fraction = z.number().min(0).max(1).describe('a fraction from 0 to 1 (0.0125 = 1.25%)');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').describe("a studio's local date, YYYY-MM-DD");
 
 const totals = z.object({
   reached: count,
@@ -34,13 +35,16 @@ const cohortRow = z.object({
   rate: fraction,
   ci_low: fraction,
   ci_high: fraction,
-  lift: z.number().nonnegative().nullable(),
-  flag: z.enum(['high', 'low']).nullable(),
+  lift: z.number().nonnegative().nullable().describe("the cohort's rate / the month's rate; null when the month's rate is 0"),
+  flag: z
+    .enum(['high', 'low'])
+    .nullable()
+    .describe("high: the interval's low end is above the month's rate; low: its high end is below it; else null"),
   recipients: count,
   recipient_rate: fraction,
-  shrunk_rate: fraction,
+  shrunk_rate: fraction.describe('the empirical-Bayes rate: pulled toward the dimension\'s rate when the cohort is small'),
   funnel: z.object({ low95: fraction, high95: fraction, low998: fraction, high998: fraction }),
-  previous: z.object({ reached: count, opt_outs: count, rate: fraction }).nullable(),
+  previous: z.object({ reached: count, opt_outs: count, rate: fraction }).nullable().describe("the previous month's numbers of the same key; null when it reached nobody then"),
 });
 export type CohortRow = z.infer<typeof cohortRow>;
 
@@ -93,7 +97,10 @@ const complianceRow = z.object({
   title: z.string(),
   action: z.string(),
   /** Masked by the worker; the site masks them again. */
-  examples: z.array(z.object({ studio_id: z.string(), date: z.string(), phone: z.string() })).optional(),
+  examples: z
+    .array(z.object({ studio_id: z.string(), date: z.string(), phone: z.string() }))
+    .optional()
+    .describe('a few affected sends, the number masked to its last four digits'),
 });
 export type ComplianceRow = z.infer<typeof complianceRow>;
 
@@ -107,17 +114,24 @@ const policyRow = z.object({
 export type PolicyRow = z.infer<typeof policyRow>;
 
 export const reportSchema = z.object({
-  schema_version: z.literal(1),
+  schema_version: z.literal(1).describe('the version of this shape; it changes only when a reader would have to change'),
   generated_by: z.string().optional(),
   period: z.object({ month: z.string().regex(/^\d{4}-\d{2}$/), start: isoDate, end: isoDate }),
   parameters: z
     .object({ timezone: z.string(), region: z.string(), attribution_hours: z.number(), blast_size: z.number() })
-    .optional(),
-  totals,
-  previous_totals: totals.extend({ month: z.string() }),
-  cohorts: z.object(Object.fromEntries(DIMENSIONS.map((d) => [d, z.array(cohortRow)])) as Record<Dimension, z.ZodArray<typeof cohortRow>>),
-  trend: z.array(z.object({ date: isoDate, studio_id: z.string().nullable(), reached: count, opt_outs: count, rate: fraction })),
-  spikes: z.array(spike),
+    .optional()
+    .describe('the options of the run: default time zone, phone region, attribution window in hours, blast size'),
+  totals: totals.describe(
+    "the review month: reached messages, distinct leads reached, opt-outs by their own local date, opt-outs attributed to the month's messages, and the rates",
+  ),
+  previous_totals: totals.extend({ month: z.string() }).describe('the same numbers for the month before'),
+  cohorts: z
+    .object(Object.fromEntries(DIMENSIONS.map((d) => [d, z.array(cohortRow)])) as Record<Dimension, z.ZodArray<typeof cohortRow>>)
+    .describe("per dimension, one row per key among the review month's reached messages"),
+  trend: z
+    .array(z.object({ date: isoDate, studio_id: z.string().nullable(), reached: count, opt_outs: count, rate: fraction }))
+    .describe('per local send date, the review month and the two before it, per studio and overall (studio_id null)'),
+  spikes: z.array(spike).describe('runs of days with far more opt-outs than the studio usually has, with their ranked causes'),
   threshold_breaches: z.array(
     z.object({
       studio_id: z.string(),
@@ -127,9 +141,9 @@ export const reportSchema = z.object({
       opt_outs: count,
       rate: fraction,
     }),
-  ),
-  compliance: z.array(complianceRow),
-  policies: z.array(policyRow).optional(),
+  ).describe('dates above an alert level: a 7-day rate above 1.3%, or a day at or above 5%'),
+  compliance: z.array(complianceRow).describe('one row per compliance or list-hygiene check, over the review month'),
+  policies: z.array(policyRow).optional().describe('what each policy would have saved in the review month'),
   /** Provider errors that are evidence of a problem (21610, 30007), when the report has them. */
   provider_evidence: z
     .array(
@@ -141,7 +155,8 @@ export const reportSchema = z.object({
         studios: z.array(studioCount),
       }),
     )
-    .optional(),
+    .optional()
+    .describe('provider errors that are evidence of a problem: 21610 (texted an unsubscribed number), 30007 (carrier filtering)'),
   deliverability: z.array(
     z.object({
       studio_id: z.string(),
@@ -151,7 +166,7 @@ export const reportSchema = z.object({
       attempts: count,
       rate: fraction,
     }),
-  ),
+  ).describe("failed and undelivered outbound messages per studio, local month and provider error code ('' or null: no code)"),
   inputs: z.array(
     z.object({
       file: z.string(),
@@ -167,9 +182,22 @@ export const reportSchema = z.object({
       rejected: count,
       duplicates: count,
     }),
-  ),
-  ignored_files: z.array(z.object({ file: z.string(), why: z.string() })).default([]),
+  ).describe('one row per input file: rows = accepted + rejected + duplicates'),
+  ignored_files: z
+    .array(z.object({ file: z.string(), why: z.string() }))
+    .default([])
+    .describe('files of the input folder that were not read, and why'),
 });
+
+/** The parts report.json repeats: docs/report.schema.json names each once, in its definitions. */
+export const reportParts = {
+  count,
+  fraction,
+  date: isoDate,
+  cohort_row: cohortRow,
+  decomposition_row: decompositionRow,
+  studio_count: studioCount,
+};
 
 export type ReportData = z.infer<typeof reportSchema>;
 export type ReportInput = z.input<typeof reportSchema>;

@@ -6,12 +6,12 @@ import { normalizeConfig } from '../../worker/config.ts';
 import { run } from '../../worker/run.ts';
 
 /**
- * The worked example of ../shared/examples/edge-cases: every number in expected.json is the
+ * The worked example of test/fixtures/edge-cases: every number in expected.json is the
  * contract's answer, and every one of them is compared.
  */
-const EXAMPLE = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'examples', 'edge-cases');
+const EXAMPLE = path.resolve(import.meta.dirname, '..', 'fixtures', 'edge-cases');
 
-describe('golden: shared/examples/edge-cases', () => {
+describe('golden: test/fixtures/edge-cases', () => {
   it('gives every input reconciliation, total, cohort, trend row and check of expected.json', async () => {
     const expected = JSON.parse(await readFile(path.join(EXAMPLE, 'expected.json'), 'utf8'));
     const out = await mkdtemp(path.join(tmpdir(), 'optout-golden-'));

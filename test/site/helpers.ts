@@ -9,7 +9,7 @@ import { csvRecords } from '../../site/lib/csv.ts';
 
 /** Inputs of the site tests, and what the built site must never contain. */
 
-export const EDGE_INPUT = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'examples', 'edge-cases', 'input');
+export const EDGE_INPUT = path.resolve(import.meta.dirname, '..', 'fixtures', 'edge-cases', 'input');
 export const HOSTILE_INPUT = path.resolve(import.meta.dirname, '..', 'fixtures', 'site', 'hostile');
 export const CHROMIUM = '/usr/bin/chromium';
 

@@ -20,6 +20,7 @@ import {
   type ProviderEvidenceRow,
 } from './compliance.ts';
 import { tableFromRows, writeTable, type TableSpec } from './tables.ts';
+import { reportJsonSchemaText } from './jsonSchema.ts';
 
 export const SCHEMA_VERSION = 1;
 
@@ -257,6 +258,8 @@ export async function writeBundle(db: Db, config: Config, ingested: IngestResult
     ignored_files: ingested.ignored,
   };
   await writeFile(path.join(config.out, 'report.json'), `${JSON.stringify(report, null, 1)}\n`);
+  // Its shape, generated from the site's zod schema at run time, so it is never stale.
+  await writeFile(path.join(config.out, 'report.schema.json'), reportJsonSchemaText());
   return report;
 }
 
