@@ -80,6 +80,20 @@ describe('formats', () => {
     expect([pct(0), pct(0.0049), pct(0.013), pct(0.129)]).toEqual(['0%', '0.49%', '1.3%', '12.9%']);
     expect([pctTick(0), pctTick(0.005), pctTick(0.01), pctTick(0.025)]).toEqual(['0%', '0.5%', '1%', '2.5%']);
   });
+
+  it('shows 0 and 1 as 0% and 100%, and never makes another rate look like them', () => {
+    expect([pct(0), pct(1), pct(5.551115123125783e-17), pct(0.00004), pct(0.0001), pct(0.99951), pct(0.999)]).toEqual(['0%', '100%', '<0.01%', '<0.01%', '0.01%', '>99.9%', '99.9%']);
+    // a rate that rounds to 1% reads as 1% does
+    expect([pct(0.00996), pct(0.01), pct(0.00994)]).toEqual(['1.0%', '1.0%', '0.99%']);
+    const lookAlikes: string[] = [];
+    for (let i = 1; i < 100000; i++) {
+      for (const rate of [i / 100000, i / 1e9]) {
+        const text = pct(rate);
+        if (['0%', '0.0%', '0.00%', '100%', '100.0%'].includes(text)) lookAlikes.push(`${rate} as ${text}`);
+      }
+    }
+    expect(lookAlikes).toEqual([]);
+  });
 });
 
 describe('buildSite on a broken report', () => {
