@@ -46,7 +46,7 @@ describe('cohorts evaluated at send time (SPEC section 3)', () => {
           out('neg', '2025-01-01T11:59:59Z'),
         ],
       },
-      { month: '2026-03' },
+      { month: '2026-07' },
     ));
     expect(pick(await cohortsOf(db), 'lead_age')).toEqual({
       d7: '0-7d', d8: '8-30d', d30: '8-30d', d31: '31-90d', d90: '31-90d', d91: '91-180d', d180: '91-180d',

@@ -99,7 +99,7 @@ describe('formats', () => {
 describe('buildSite on a broken report', () => {
   it('fails before Astro starts, naming the file and the field', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'optout-broken-'));
-    await writeFile(path.join(dir, 'report.json'), JSON.stringify({ schema_version: 1, period: { month: '2026-03', start: '2026-03-01', end: '2026-03-31' } }));
+    await writeFile(path.join(dir, 'report.json'), JSON.stringify({ schema_version: 1, period: { month: '2026-03', start: '2026-03-01', end: '2026-03-31', partial: false, data_start: '2026-03-01', data_end: '2026-03-31' }, previous_period: { month: '2026-02', start: '2026-02-01', end: '2026-02-28', partial: true, data_start: null, data_end: null }, coverage: { start: '2026-03-01', end: '2026-03-31' } }));
     const build = buildSite({ reportDir: dir, outDir: path.join(dir, 'site'), quiet: true });
     await expect(build).rejects.toBeInstanceOf(OptoutError);
     await expect(buildSite({ reportDir: dir, outDir: path.join(dir, 'site'), quiet: true })).rejects.toThrow(/report\.json: does not match the report contract at totals/);
