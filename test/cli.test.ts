@@ -6,6 +6,25 @@ import { LEADS, MESSAGES_HEADER, STUDIOS, writeExport } from './helpers/export.t
 
 const MESSAGE = `${MESSAGES_HEADER}\nm1,s1,l1,,outbound,2026-03-02T18:00:00Z,delivered,,c1,,Palm Yoga: hi\n`;
 
+/** A message: id, sent_at, direction, status (studio s1, lead l1). */
+type Text = [string, string, 'outbound' | 'inbound', string];
+
+function texts(rows: Text[]): string {
+  return `${MESSAGES_HEADER}\n${rows.map(([id, at, direction, status]) => `${id},s1,l1,,${direction},${at},${status},,c1,,Palm Yoga: hi`).join('\n')}\n`;
+}
+
+/** Reached texts from 1 April to 3 October 2026 in Los Angeles (the first at 10:00 local, the last at 11:00). */
+const APRIL_TO_OCTOBER: Text[] = [
+  ['m1', '2026-04-01T17:00:00Z', 'outbound', 'delivered'],
+  ['m2', '2026-09-15T18:00:00Z', 'outbound', 'delivered'],
+  ['m3', '2026-10-01T18:00:00Z', 'outbound', 'sent'],
+  ['m4', '2026-10-03T18:00:00Z', 'outbound', 'delivered'],
+];
+
+async function reportOf(dir: string): Promise<Record<string, unknown> & { period: unknown; previous_period: unknown; coverage: unknown; previous_totals: unknown }> {
+  return JSON.parse(await readFile(path.join(`${dir}-out`, 'report.json'), 'utf8'));
+}
+
 async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
@@ -76,10 +95,14 @@ describe('optout CLI', () => {
     const out = `${dir}-out`;
     const r = await runCli(['run', '--input', dir, '--out', out, '--month', '2026-03', '--no-site']);
     expect(r.code).toBe(0);
-    expect(r.err).toMatch(/^optout run: 4 rows from 3 file\(s\): 3 accepted, 1 rejected, 0 duplicates; review month 2026-03; report .*report\.json \(\d+\.\d s\)\n$/);
+    const [partial, summary, ...rest] = r.err.split('\n');
+    // one text on 2 March: the month is partial
+    expect(partial).toBe('optout run: review month 2026-03 is partial: the data covers 2026-03-02 to 2026-03-02 only');
+    expect(summary).toMatch(/^optout run: 4 rows from 3 file\(s\): 3 accepted, 1 rejected, 0 duplicates; review month 2026-03; report .*report\.json \(\d+\.\d s\)$/);
+    expect(rest).toEqual(['']);
     const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
     expect(report.schema_version).toBe(1);
-    expect(report.period).toEqual({ month: '2026-03', start: '2026-03-01', end: '2026-03-31' });
+    expect(report.period).toEqual({ month: '2026-03', start: '2026-03-01', end: '2026-03-31', partial: true, data_start: '2026-03-02', data_end: '2026-03-02' });
     expect(report.inputs.map((i: { file: string; rows: number }) => [i.file, i.rows])).toEqual([
       ['studios.csv', 1],
       ['leads.csv', 1],
@@ -90,14 +113,78 @@ describe('optout CLI', () => {
     expect(rejected).toContain('messages.csv,3,messages,"sent_at is not a timestamp: ""not-a-date"""');
   });
 
-  it('defaults the review month to the month before the latest message\'s local date', async () => {
-    const dir = await writeExport({
-      'studios.csv': STUDIOS, // America/Los_Angeles
-      // 2026-04-01T05:00Z is still March 31 in Los Angeles: the review month is February.
-      'messages.csv': `${MESSAGES_HEADER}\nm1,s1,,4155550101,outbound,2026-04-01T05:00:00Z,delivered,,c1,,x\n`,
-    });
+  it('stops with exit 1 and one line naming the covered dates when the month has no reached text', async () => {
+    // 1 April to 3 October in Los Angeles; June has only a reply and a failed text
+    const dir = await writeExport({ 'studios.csv': STUDIOS, 'messages.csv': texts([...APRIL_TO_OCTOBER, ['r1', '2026-06-10T18:00:00Z', 'inbound', 'received'], ['f1', '2026-06-11T18:00:00Z', 'outbound', 'failed']]) });
+    for (const month of ['2025-01', '2026-06', '2026-11']) {
+      const r = await runCli(['run', '--input', dir, '--out', `${dir}-out`, '--month', month, '--no-site']);
+      expect({ month, code: r.code, err: r.err }).toEqual({ month, code: 1, err: `optout: --month ${month}: no texts were sent in this month (the export covers 2026-04-01 to 2026-10-03)\n` });
+    }
+    const inboundOnly = await writeExport({ 'studios.csv': STUDIOS, 'messages.csv': texts([['r1', '2026-06-10T18:00:00Z', 'inbound', 'received']]) });
+    const none = await runCli(['run', '--input', inboundOnly, '--out', `${inboundOnly}-out`, '--no-site']);
+    expect(none).toEqual({ code: 1, out: '', err: `optout: ${inboundOnly}: no text reached a lead, so there is no month to review (the export covers 2026-06-10 to 2026-06-10)\n` });
+  });
+
+  it('reviews a month the data does not cover to its last day as partial, and says so in one line', async () => {
+    const dir = await writeExport({ 'studios.csv': STUDIOS, 'messages.csv': texts(APRIL_TO_OCTOBER) });
+    const r = await runCli(['run', '--input', dir, '--out', `${dir}-out`, '--month', '2026-10', '--no-site']);
+    expect(r.code).toBe(0);
+    const lines = r.err.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe('optout run: review month 2026-10 is partial: the data covers 2026-10-01 to 2026-10-03 only');
+    expect(lines[1]).toContain('; review month 2026-10;');
+    const report = await reportOf(dir);
+    expect(report.period).toEqual({ month: '2026-10', start: '2026-10-01', end: '2026-10-31', partial: true, data_start: '2026-10-01', data_end: '2026-10-03' });
+    expect(report.previous_period).toEqual({ month: '2026-09', start: '2026-09-01', end: '2026-09-30', partial: false, data_start: '2026-09-01', data_end: '2026-09-30' });
+    expect(report.coverage).toEqual({ start: '2026-04-01', end: '2026-10-03' });
+    // September, covered end to end, is whole; so is the default month, September, with no line
+    const september = await runCli(['run', '--input', dir, '--out', `${dir}-out`, '--no-site']);
+    expect(september.err.trimEnd().split('\n')).toEqual([expect.stringContaining('; review month 2026-09;')]);
+    expect((await reportOf(dir)).period).toEqual({ month: '2026-09', start: '2026-09-01', end: '2026-09-30', partial: false, data_start: '2026-09-01', data_end: '2026-09-30' });
+  });
+
+  it('defaults to the latest month with reached texts that is over by the local date of the latest message', async () => {
+    // September in UTC: ten texts (06:00-06:09 UTC on 1 September) fall on 31 August in Los Angeles.
+    const august = Array.from({ length: 10 }, (_, i): Text => [`a${i}`, `2026-09-01T06:0${i}:00Z`, 'outbound', 'delivered']);
+    const september = Array.from({ length: 29 }, (_, i): Text => [`s${i}`, `2026-09-${String(i + 2).padStart(2, '0')}T18:00:00Z`, 'outbound', 'delivered']);
+    const dir = await writeExport({ 'studios.csv': STUDIOS, 'messages.csv': texts([...august, ...september]) });
     const r = await runCli(['run', '--input', dir, '--out', `${dir}-out`, '--no-site']);
-    expect(r.err).toContain('review month 2026-02;');
+    expect(r.code).toBe(0);
+    expect(r.err.trimEnd().split('\n')).toEqual([expect.stringContaining('; review month 2026-09;')]);
+    const report = await reportOf(dir);
+    expect(report.period).toEqual({ month: '2026-09', start: '2026-09-01', end: '2026-09-30', partial: false, data_start: '2026-09-01', data_end: '2026-09-30' });
+    // the month compared with is partial: the data starts on its last day
+    expect(report.previous_period).toEqual({ month: '2026-08', start: '2026-08-01', end: '2026-08-31', partial: true, data_start: '2026-08-31', data_end: '2026-08-31' });
+    expect(report.previous_totals).toMatchObject({ month: '2026-08', reached: 10 });
+
+    // 3 to 20 October only: no month with texts is over by 20 October; October is reviewed, partial
+    const october = await writeExport({
+      'studios.csv': STUDIOS,
+      'messages.csv': texts([['o1', '2026-10-03T18:00:00Z', 'outbound', 'delivered'], ['o2', '2026-10-20T18:00:00Z', 'outbound', 'sent']]),
+    });
+    const o = await runCli(['run', '--input', october, '--out', `${october}-out`, '--no-site']);
+    expect(o.code).toBe(0);
+    expect(o.err.split('\n')[0]).toBe(
+      'optout run: review month 2026-10 is partial: the data covers 2026-10-03 to 2026-10-20 only (no month with texts ends on or before 2026-10-20, the last day of the data)',
+    );
+    expect((await reportOf(october)).period).toMatchObject({ month: '2026-10', partial: true, data_start: '2026-10-03', data_end: '2026-10-20' });
+
+    // a month that is over but has only replies is passed over for the one before, partial at its start
+    const quiet = await writeExport({
+      'studios.csv': STUDIOS,
+      'messages.csv': texts([['a1', '2026-08-10T18:00:00Z', 'outbound', 'delivered'], ['r1', '2026-09-15T18:00:00Z', 'inbound', 'received'], ['r2', '2026-10-03T18:00:00Z', 'inbound', 'received']]),
+    });
+    const q = await runCli(['run', '--input', quiet, '--out', `${quiet}-out`, '--no-site']);
+    expect(q.err.split('\n')[0]).toBe('optout run: review month 2026-08 is partial: the data covers 2026-08-10 to 2026-08-31 only');
+  });
+
+  it('says the same default month in --help as in the README and on the methodology page', async () => {
+    const rule = 'the latest calendar month whose last local day is on or before the local date of the latest message, and that has reached messages';
+    const flat = (text: string): string => text.replace(/\s+/g, ' ');
+    const root = path.join(import.meta.dirname, '..');
+    expect(flat((await runCli(['run', '--help'])).out)).toContain(rule);
+    expect(flat(await readFile(path.join(root, 'README.md'), 'utf8'))).toContain(rule);
+    expect(flat(await readFile(path.join(root, 'site', 'content', 'methodology.md'), 'utf8'))).toContain(rule);
   });
 
   it('prints the reconciliation table for ingest', async () => {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import { normalizeConfig, DEFAULTS, type RunOptions } from './config.ts';
 import { OptoutError, UsageError } from './errors.ts';
 import type { IngestResult } from './ingest/index.ts';
+import type { Report } from './report/bundle.ts';
 import { ingestOnly, run, type RunEffects } from './run.ts';
 import { findChromium } from './site/pdf.ts';
 import { VERSION } from './version.ts';
@@ -34,7 +35,10 @@ Loads the export folder DIR into DuckDB and writes the report bundle to --out.
 
   --input DIR              the export folder (required)
   --out DIR                where the report goes (default ${DEFAULTS.out})
-  --month YYYY-MM          review month (default: the last complete month in the data)
+  --month YYYY-MM          review month (default: the latest calendar month whose last
+                           local day is on or before the local date of the latest message,
+                           and that has reached messages); a month the data does not cover
+                           from its first to its last day is reviewed as partial
   --db FILE                keep the data in this DuckDB file (default: in memory);
                            a file already loaded is not read again
   --timezone TZ            time zone of studios that name none (default ${DEFAULTS.timezone})
@@ -151,6 +155,17 @@ function reconciliation(ingested: IngestResult): string {
   return [line(head), ...rows.map(line), ...ignored].join('\n');
 }
 
+/**
+ * The line that says the review month is partial, or null. By default a month is chosen only when
+ * it is over by the last day of the data; one that is not was the fallback (no month qualified).
+ */
+function partialLine(report: Pick<Report, 'period' | 'coverage'>, defaulted: boolean): string | null {
+  const p = report.period;
+  if (!p.partial) return null;
+  const why = defaulted && p.data_end < p.end ? ` (no month with texts ends on or before ${report.coverage.end}, the last day of the data)` : '';
+  return `optout run: review month ${p.month} is partial: the data covers ${p.data_start} to ${p.data_end} only${why}`;
+}
+
 function intOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -232,6 +247,8 @@ async function main(argv: string[], io: Io): Promise<number> {
   });
   const result = await run(config, progress(io));
   if (io.interactive) io.stderr('\r\x1b[K');
+  const partial = partialLine(result.report, config.month === null);
+  if (partial) io.stderr(`${partial}\n`);
   const where = path.join(config.out, 'report.json');
   const site = result.site ? `; site ${path.join(config.out, 'site', 'index.html')} (${result.site.pages} pages)` : '';
   const pdf = result.pdf === 'skipped' ? '; PDF skipped: no chromium found' : result.pdf ? `; PDF ${result.pdf}` : '';

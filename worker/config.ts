@@ -30,7 +30,10 @@ export interface Config {
   input: string;
   /** Where the report bundle goes. */
   out: string;
-  /** Review month `YYYY-MM`, or null for "the latest complete month in the data". */
+  /**
+   * Review month `YYYY-MM`, or null for the latest calendar month whose last local day is on or
+   * before the local date of the latest message, and that has reached messages.
+   */
   month: string | null;
   /** A persistent DuckDB file, or null for an in-memory database. */
   db: string | null;

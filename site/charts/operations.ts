@@ -2,6 +2,7 @@ import * as Plot from '@observablehq/plot';
 import { int, pct, pctTick, shortMonth } from '../lib/format.ts';
 import { errorLabel } from '../lib/labels.ts';
 import type { ReportData } from '../lib/schema.ts';
+import { monthCoverage, partialMonths, coveredDays, type Coverage } from '../lib/period.ts';
 import { ERROR_COLORS, OKABE_ITO } from './palette.ts';
 import { plot, labelMargin, toSvg, uniqueLabels, type Figure, type LegendItem } from './render.ts';
 
@@ -20,14 +21,30 @@ export function errorLegend(codes: string[]): LegendItem[] {
   return codes.map((c, i) => ({ label: errorLabel(c), color: ERROR_COLORS[i % ERROR_COLORS.length] as string, shape: 'bar' as const }));
 }
 
-export function deliveryPlot(rows: DeliveryRow[], { width, codes, months }: { width: number; codes: string[]; months: string[] }): unknown {
+/** Opacity of the bars of a month the data covers only in part. */
+const PARTIAL_OPACITY = 0.4;
+
+/** The days of a partial month the data covers, "1–3 Oct"; null for a whole month. */
+function partialDays(m: string, coverage: Coverage | undefined): string | null {
+  const c = coverage ? monthCoverage(m, coverage) : null;
+  return c?.partial ? (coveredDays(c, false) ?? 'no data') : null;
+}
+
+/** A month on the axis: "Oct 2026", and under it the days covered when the month is partial. */
+function monthTick(m: string, coverage: Coverage | undefined): string {
+  const days = partialDays(m, coverage);
+  return days ? `${shortMonth(m)}\n${days} only` : shortMonth(m);
+}
+
+export function deliveryPlot(rows: DeliveryRow[], { width, codes, months, coverage }: { width: number; codes: string[]; months: string[]; coverage?: Coverage }): unknown {
   const top = Math.max(0.001, ...months.map((m) => rows.filter((r) => r.month === m).reduce((s, r) => s + r.rate, 0))) * 1.1;
+  const partial = new Set(coverage ? months.filter((m) => monthCoverage(m, coverage).partial) : []);
   return plot({
     width,
-    height: 220,
+    height: partial.size > 0 ? 236 : 220,
     marginLeft: 52,
-    marginBottom: 36,
-    x: { domain: months, label: null, tickFormat: shortMonth },
+    marginBottom: partial.size > 0 ? 52 : 36,
+    x: { domain: months, label: null, tickFormat: (m: string) => monthTick(m, coverage) },
     y: { domain: [0, top], label: 'Failed, share of texts sent', tickFormat: pctTick, grid: true },
     color: { domain: codes.map(errorLabel), range: codes.map((_, i) => ERROR_COLORS[i % ERROR_COLORS.length] as string) },
     marks: [
@@ -38,6 +55,7 @@ export function deliveryPlot(rows: DeliveryRow[], { width, codes, months }: { wi
           y: 'rate',
           fill: (r: DeliveryRow) => errorLabel(r.error_code),
           order: codes.map(errorLabel),
+          fillOpacity: (r: DeliveryRow) => (partial.has(r.month) ? PARTIAL_OPACITY : 1),
           title: (r: DeliveryRow) => `${shortMonth(r.month)}, ${errorLabel(r.error_code)}: ${int(r.messages)} of ${int(r.attempts)} (${pct(r.rate)})`,
           inset: 1,
         }),
@@ -55,20 +73,31 @@ export function deliveryCaption(rows: DeliveryRow[], studio: string, lastMonth: 
   return `In ${shortMonth(lastMonth)}, ${pct(rate)} of texts from ${studio} failed; the largest part was ${errorLabel(worst.error_code)} (${int(worst.messages)} texts).`;
 }
 
-export function deliveryFigure(rows: DeliveryRow[], o: { id: string; studio: string; codes: string[]; months: string[]; reviewMonth: string; width?: number }): Figure {
-  const caption = deliveryCaption(rows, o.studio, o.reviewMonth);
+export function deliveryFigure(
+  rows: DeliveryRow[],
+  o: { id: string; studio: string; codes: string[]; months: string[]; reviewMonth: string; coverage: Coverage; width?: number },
+): Figure {
+  const partial = partialMonths(o.months, o.coverage);
+  const caption = `${deliveryCaption(rows, o.studio, o.reviewMonth)}${partial.length > 0 ? ` Lighter bars: ${partial.length === 1 ? 'a partial month' : 'partial months'}, ${partial.join(', ')}.` : ''}`;
+  const monthLabel = (m: string): string => {
+    const days = partialDays(m, o.coverage);
+    return days ? `${shortMonth(m)} (${days} only)` : shortMonth(m);
+  };
   return {
     id: o.id,
     title: `Failed texts by error code, ${o.studio}`,
     caption,
     svg: toSvg(
-      deliveryPlot(rows, { width: o.width ?? 560, codes: o.codes, months: o.months }),
+      deliveryPlot(rows, { width: o.width ?? 560, codes: o.codes, months: o.months, coverage: o.coverage }),
       `Stacked bar chart of the share of texts from ${o.studio} that failed each month, by provider error code. ${caption}`,
     ),
-    legend: errorLegend(o.codes.filter((c) => rows.some((r) => r.error_code === c))),
+    legend: [
+      ...errorLegend(o.codes.filter((c) => rows.some((r) => r.error_code === c))),
+      ...(partial.length > 0 ? [{ label: 'Lighter: partial month', color: OKABE_ITO.grey, shape: 'area' as const }] : []),
+    ],
     table: {
       columns: [{ label: 'Month' }, { label: 'Error code' }, { label: 'Failed', numeric: true }, { label: 'Texts sent', numeric: true }, { label: 'Share', numeric: true }],
-      rows: rows.map((r) => [shortMonth(r.month), errorLabel(r.error_code), int(r.messages), int(r.attempts), pct(r.rate)]),
+      rows: rows.map((r) => [monthLabel(r.month), errorLabel(r.error_code), int(r.messages), int(r.attempts), pct(r.rate)]),
     },
   };
 }

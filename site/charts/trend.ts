@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { addDays, day, int, month, pct, pctTick, utcDate } from '../lib/format.ts';
+import { lastDay, partialMonths, shiftMonth, uncovered, type Coverage, type Span } from '../lib/period.ts';
 import { OKABE_ITO } from './palette.ts';
 import { plot, toSvg, type Figure } from './render.ts';
 
@@ -44,8 +45,17 @@ function yMax(days: TrendDay[]): number {
   return Math.min(1, Math.max(CARRIER_RATE * 1.2, peak * 1.08));
 }
 
-export function trendPlot(days: TrendDay[], { width, shades }: { width: number; shades: Shade[] }): unknown {
+/** The days a trend chart spans: the review month and the two before it. */
+export function trendWindow(reviewMonth: string): Span {
+  return { start: `${shiftMonth(reviewMonth, -2)}-01`, end: lastDay(reviewMonth) };
+}
+
+const spanDays = (s: Span): number => Math.round((utcDate(s.end).getTime() - utcDate(s.start).getTime()) / 86400e3) + 1;
+
+export function trendPlot(days: TrendDay[], { width, shades, window, gaps = [] }: { width: number; shades: Shade[]; window?: Span; gaps?: Span[] }): unknown {
   const top = yMax(days);
+  // pixels a day takes (margins 52 + 16), for the "No data" labels that fit
+  const dayWidth = (width - 68) / (window ? spanDays(window) : 92);
   const first = days[0]?.date ?? '2000-01-01';
   const levels = [
     { y: ALERT_RATE, label: '1.3% alert level', color: OKABE_ITO.blue },
@@ -59,9 +69,21 @@ export function trendPlot(days: TrendDay[], { width, shades }: { width: number; 
     marginLeft: 52,
     marginRight: 16,
     marginBottom: 36,
-    x: { type: 'utc', label: null, ticks: 'week', tickFormat: (d: Date) => day(d.toISOString().slice(0, 10), false) },
+    x: {
+      type: 'utc',
+      label: null,
+      ticks: 'week',
+      tickFormat: (d: Date) => day(d.toISOString().slice(0, 10), false),
+      ...(window ? { domain: [utcDate(window.start), utcDate(addDays(window.end, 1))] } : {}),
+    },
     y: { domain: [0, top], label: 'Opt-out rate', tickFormat: pctTick, grid: true, nice: false },
     marks: [
+      // the days of partial months the export does not cover: shaded, and said so when there is room
+      Plot.rect(gaps, { x1: (g: Span) => utcDate(g.start), x2: (g: Span) => utcDate(addDays(g.end, 1)), fill: OKABE_ITO.grey, fillOpacity: 0.22 }),
+      Plot.text(
+        gaps.filter((g) => spanDays(g) * dayWidth >= 48),
+        { x: (g: Span) => new Date((utcDate(g.start).getTime() + utcDate(addDays(g.end, 1)).getTime()) / 2), y: top, dy: 14, text: () => 'No data', fill: OKABE_ITO.black, fontWeight: 600 },
+      ),
       Plot.rect(shades, {
         x1: (s: Shade) => utcDate(s.start),
         x2: (s: Shade) => utcDate(addDays(s.end, 1)),
@@ -91,6 +113,8 @@ export interface TrendOptions {
   who: string;
   /** The review month YYYY-MM. */
   month: string;
+  /** The local dates the export covers: the days outside it are shaded "No data". */
+  coverage: Coverage;
   shades: Shade[];
   width?: number;
 }
@@ -108,17 +132,21 @@ export function trendCaption(days: TrendDay[], reviewMonth: string, who: string)
 
 export function trendFigure(rows: TrendPoint[], o: TrendOptions): Figure {
   const days = withRolling(rows);
-  const caption = trendCaption(days, o.month, o.who);
+  const window = trendWindow(o.month);
+  const gaps = uncovered(window, o.coverage);
+  const partial = partialMonths([shiftMonth(o.month, -2), shiftMonth(o.month, -1), o.month], o.coverage);
+  const caption = `${trendCaption(days, o.month, o.who)}${partial.length > 0 ? ` Partial ${partial.length === 1 ? 'month' : 'months'}, shaded where there is no data: ${partial.join(', ')}.` : ''}`;
   const shaded = (d: string): boolean => o.shades.some((s) => d >= s.start && d <= s.end);
   return {
     id: o.id,
     title: `Opt-out rate by day, ${o.who}`,
     caption,
-    svg: toSvg(trendPlot(days, { width: o.width ?? 1160, shades: o.shades }), `Line chart of the daily opt-out rate for ${o.who} over three months. ${caption}`),
+    svg: toSvg(trendPlot(days, { width: o.width ?? 1160, shades: o.shades, window, gaps }), `Line chart of the daily opt-out rate for ${o.who} over three months. ${caption}`),
     legend: [
       { label: 'Daily rate', color: OKABE_ITO.grey, shape: 'dot' },
       { label: '7-day rate', color: OKABE_ITO.black, shape: 'line' },
       { label: 'Spike', color: OKABE_ITO.orange, shape: 'area' },
+      ...(gaps.length > 0 ? [{ label: 'No data (partial month)', color: OKABE_ITO.grey, shape: 'area' as const }] : []),
       { label: '1.3% alert level', color: OKABE_ITO.blue, shape: 'dash' },
       { label: '5% carrier level', color: OKABE_ITO.vermillion, shape: 'dash' },
     ],

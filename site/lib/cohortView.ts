@@ -4,6 +4,7 @@ import { int, pct, times } from './format.ts';
 import { DIMENSION_TEXT, keyLabel } from './labels.ts';
 import type { CohortRow, Dimension, ReportData } from './schema.ts';
 import type { TableModel } from './table.ts';
+import { lastMonthLabel } from './period.ts';
 
 /** One breakdown on the cohorts page: its charts and its table. */
 
@@ -25,7 +26,7 @@ export interface CohortSection {
 
 const FLAG_TEXT = { high: 'Above', low: 'Below' } as const;
 
-export function cohortTable(dimension: Dimension, rows: CohortRow[], note?: string): TableModel {
+export function cohortTable(dimension: Dimension, rows: CohortRow[], note?: string, lastMonth = 'Last month'): TableModel {
   return {
     columns: [
       { label: DIMENSION_TEXT[dimension].column },
@@ -36,7 +37,7 @@ export function cohortTable(dimension: Dimension, rows: CohortRow[], note?: stri
       { label: 'Lift', numeric: true },
       { label: 'Vs the month' },
       { label: 'Adjusted rate', numeric: true },
-      { label: 'Last month', numeric: true },
+      { label: lastMonth, numeric: true },
     ],
     rows: rows.map((r) => [
       keyLabel(dimension, r.key),
@@ -73,7 +74,7 @@ export function cohortSection(report: ReportData, dimension: Dimension): CohortS
     about: `${text.about}${chartNote ? ` ${chartNote}` : ''}`,
     rates: ratesFigure(dimension, charted, overall, { id: `${text.anchor}-rates`, ...(chartNote ? { note: chartNote } : {}) }),
     funnel: funnelFigure(dimension, charted, overall, { id: `${text.anchor}-funnel`, ...(chartNote ? { note: chartNote } : {}) }),
-    table: cohortTable(dimension, tabled, tableNote),
+    table: cohortTable(dimension, tabled, tableNote, lastMonthLabel(report)),
     tableId: `${text.anchor}-table`,
     high: all.filter((r) => r.flag === 'high').length,
   };

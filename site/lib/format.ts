@@ -11,11 +11,20 @@ export function dec(n: number, digits = 1): string {
   return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-/** A rate as a percent: 1.3%, 12.9%; two decimals below 1% (0.49%); 0% for zero. */
+/**
+ * A rate as a percent: 1.3%, 12.9%; two decimals below 1% (0.49%); 0% and 100% for exactly 0 and
+ * 1. A rate that is not 0 never reads as 0 (<0.01%), one that is not 1 never as 100 (>99.9%), and
+ * a rate that rounds to 1% reads 1.0%, as 1% itself does.
+ */
 export function pct(rate: number): string {
   if (rate === 0) return '0%';
+  if (rate === 1) return '100%';
   const p = rate * 100;
-  return `${p.toLocaleString('en-US', { minimumFractionDigits: p < 1 ? 2 : 1, maximumFractionDigits: p < 1 ? 2 : 1 })}%`;
+  const digits = Math.round(p * 100) < 100 ? 2 : 1;
+  const rounded = Math.round(p * 10 ** digits) / 10 ** digits;
+  if (rounded <= 0 && p > 0) return '<0.01%';
+  if (rounded >= 100 && p < 100) return '>99.9%';
+  return `${rounded.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}%`;
 }
 
 /** The tick format of percent axes: 0%, 0.5%, 1%, 2.5%, 12% (at most two decimals, no trailing zeros). */

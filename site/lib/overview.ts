@@ -1,6 +1,7 @@
 import { change, dayRange, dec, int, month, pct, plural, points, share, times } from './format.ts';
 import { BREACH_TEXT, CAUSE_TEXT, CHECK_ANCHOR, CHECK_TEXT, DIMENSION_TEXT, groupSubject } from './labels.ts';
 import { href, spikeHref, studioHref } from './paths.ts';
+import { comparisonNote, coveredDays } from './period.ts';
 import type { SiteData, SpikeRef } from './load.ts';
 import { DIMENSIONS, type CohortRow, type Dimension, type ReportData } from './schema.ts';
 
@@ -11,8 +12,17 @@ export interface Kpi {
   value: string;
   /** What the number is, in a few words. */
   note: string;
-  /** Against the month before: "+78% vs August". */
-  change: { text: string; tone: 'bad' | 'good' | 'neutral' } | null;
+  /**
+   * Against the month before: "+78% vs August". With a partial month on either side, `partial`
+   * says which ("October partial: 1–3 Oct only") and the tone is neutral: a part of a month
+   * is neither better nor worse than a whole one.
+   */
+  change: { text: string; tone: 'bad' | 'good' | 'neutral'; partial?: string } | null;
+}
+
+/** Marks a comparison made with a partial month. */
+export function markPartial(change: Kpi['change'], partial: string | null): Kpi['change'] {
+  return change && partial ? { ...change, tone: 'neutral', partial } : change;
 }
 
 type Totals = Pick<ReportData['totals'], 'reached' | 'recipients' | 'opt_outs' | 'attributed_opt_outs' | 'rate' | 'recipient_rate'>;
@@ -29,10 +39,13 @@ function rateChange(now: number, before: number, prevName: string): Kpi['change'
   return { text: `${points(now - before)} vs ${prevName} (${pct(before)})`, tone };
 }
 
-/** The five numbers of a month (the whole export's, or a studio's). */
-export function kpis(now: Totals, before: Totals | null, prevMonth: string): Kpi[] {
+/**
+ * The five numbers of a month (the whole export's, or a studio's); `partial` marks every
+ * comparison when the month or the one before is partial (see comparisonNote).
+ */
+export function kpis(now: Totals, before: Totals | null, prevMonth: string, partial: string | null = null): Kpi[] {
   const prev = month(prevMonth, false);
-  return [
+  const items: Kpi[] = [
     {
       label: 'Opt-out rate',
       value: pct(now.rate),
@@ -64,6 +77,18 @@ export function kpis(now: Totals, before: Totals | null, prevMonth: string): Kpi
       change: before ? rateChange(now.recipient_rate, before.recipient_rate, prev) : null,
     },
   ];
+  return items.map((k) => ({ ...k, change: markPartial(k.change, partial) }));
+}
+
+/** What a comparison with a partial month is between (the headline says the month itself is partial). */
+function comparisonCare(report: Pick<ReportData, 'period' | 'previous_period'>, name: string, prev: string): string {
+  const current = report.period.partial;
+  const before = report.previous_period.partial;
+  if (!current && !before) return '';
+  if (!before) return ` Compare with care: part of ${name} against the whole of ${prev}.`;
+  const days = coveredDays(report.previous_period);
+  const what = days ? `${prev} has data for ${days} only` : `${prev} has no data`;
+  return current ? ` Compare with care: both months are partial (${what}).` : ` Compare with care: ${what}.`;
 }
 
 /** One sentence for a leader: the month's rate against the month before. */
@@ -72,13 +97,15 @@ export function headline(report: ReportData): string {
   const before = report.previous_totals.rate;
   const name = month(report.period.month, false);
   const prev = month(report.previous_totals.month, false);
-  const head = `In ${name}, ${pct(now)} of texts led to an opt-out`;
+  const days = report.period.partial ? coveredDays(report.period) : null;
+  const head = `In ${name}${days ? ` (data for ${days} only)` : ''}, ${pct(now)} of texts led to an opt-out`;
   if (report.totals.reached === 0) return `No texts reached leads in ${month(report.period.month)}.`;
   if (before === 0 || report.previous_totals.reached === 0) return `${head} (${int(report.totals.attributed_opt_outs)} of ${int(report.totals.reached)}); ${prev} had no opt-outs to compare with.`;
   const ratio = now / before;
-  if (ratio >= 1.1) return `${head}: ${times(ratio)} the rate of ${prev} (${pct(before)}).`;
-  if (ratio <= 0.9) return `${head}, down from ${pct(before)} in ${prev}.`;
-  return `${head}, about the same as ${prev} (${pct(before)}).`;
+  const care = comparisonCare(report, name, prev);
+  if (ratio >= 1.1) return `${head}: ${times(ratio)} the rate of ${prev} (${pct(before)}).${care}`;
+  if (ratio <= 0.9) return `${head}, down from ${pct(before)} in ${prev}.${care}`;
+  return `${head}, about the same as ${prev} (${pct(before)}).${care}`;
 }
 
 /** A second sentence: the largest spike and its cause, and the policy that would have saved most. */
@@ -185,7 +212,7 @@ export function findings(data: SiteData, limits = { spikes: 3, groups: 5 }): Fin
         return { text: `${CHECK_TEXT[c.check].sentence(c.messages, c.leads)}${late}.`, href: href(`compliance.html#${CHECK_ANCHOR[c.check]}`), link: 'What to do' };
       }),
       more: null,
-      empty: 'Every compliance check passed.',
+      empty: report.period.partial ? `Every compliance check passed on the days the data covers (${coveredDays(report.period)}).` : 'Every compliance check passed.',
     },
     {
       title: 'Alert levels crossed',

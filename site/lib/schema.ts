@@ -18,6 +18,23 @@ export { CAUSES, CHECKS, DIMENSIONS, type Cause, type Check, type Dimension };
 const count = z.number().int().nonnegative().describe('a count: a whole number, 0 or more');
 const fraction = z.number().min(0).max(1).describe('a fraction from 0 to 1 (0.0125 = 1.25%)');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').describe("a studio's local date, YYYY-MM-DD");
+const yearMonth = z.string().regex(/^\d{4}-\d{2}$/, 'expected a month YYYY-MM');
+
+/**
+ * A month and the part of it the export covers: partial when the data does not cover it from its
+ * first to its last local day; data_start/data_end are the covered local dates.
+ */
+const coveredMonth = z
+  .object({
+    month: yearMonth,
+    start: isoDate,
+    end: isoDate,
+    partial: z.boolean(),
+    data_start: isoDate.nullable(),
+    data_end: isoDate.nullable(),
+  })
+  .describe('a calendar month and the local dates of it the export covers; partial when it does not cover the month from its first to its last day');
+export type CoveredMonth = z.infer<typeof coveredMonth>;
 
 const totals = z.object({
   reached: count,
@@ -116,7 +133,12 @@ export type PolicyRow = z.infer<typeof policyRow>;
 export const reportSchema = z.object({
   schema_version: z.literal(1).describe('the version of this shape; it changes only when a reader would have to change'),
   generated_by: z.string().optional(),
-  period: z.object({ month: z.string().regex(/^\d{4}-\d{2}$/), start: isoDate, end: isoDate }),
+  /** The review month: it has reached messages, so the data always covers some of it. */
+  period: coveredMonth.extend({ data_start: isoDate, data_end: isoDate }),
+  /** The month before, which every comparison is with; partial or empty at the start of the data. */
+  previous_period: coveredMonth,
+  /** The local dates of the export's first and last message (any direction or status, any studio). */
+  coverage: z.object({ start: isoDate, end: isoDate }),
   parameters: z
     .object({ timezone: z.string(), region: z.string(), attribution_hours: z.number(), blast_size: z.number() })
     .optional()

@@ -4,7 +4,8 @@ import { trendFigure } from '../charts/trend.ts';
 import { change, day, int, month, pct, points, times } from './format.ts';
 import { BREACH_TEXT, CHECK_ANCHOR, CHECK_TEXT } from './labels.ts';
 import type { SiteData, StudioRef } from './load.ts';
-import type { Kpi } from './overview.ts';
+import { markPartial, type Kpi } from './overview.ts';
+import { comparisonNote, lastMonthLabel } from './period.ts';
 import { href, studioHref } from './paths.ts';
 import { spikeTable } from './spikeView.ts';
 import type { CohortRow } from './schema.ts';
@@ -12,7 +13,7 @@ import type { TableModel } from './table.ts';
 
 /** The studios page and each studio's own overview. */
 
-function studioKpis(row: CohortRow | undefined, prevMonth: string): Kpi[] {
+function studioKpis(row: CohortRow | undefined, prevMonth: string, partial: string | null): Kpi[] {
   const prev = month(prevMonth, false);
   if (!row) return [{ label: 'Texts reached', value: '0', note: 'no text reached a lead this month', change: null }];
   const p = row.previous;
@@ -20,7 +21,7 @@ function studioKpis(row: CohortRow | undefined, prevMonth: string): Kpi[] {
     const c = change(now, before);
     return c === null ? null : { text: `${c} vs ${prev} (${int(before)})`, tone: !upIsBad || now === before ? 'neutral' : now > before ? 'bad' : 'good' };
   };
-  return [
+  const items: Kpi[] = [
     {
       label: 'Opt-out rate',
       value: pct(row.rate),
@@ -32,6 +33,7 @@ function studioKpis(row: CohortRow | undefined, prevMonth: string): Kpi[] {
     { label: 'Leads texted', value: int(row.recipients), note: 'distinct leads reached', change: null },
     { label: 'Leads who opted out', value: pct(row.recipient_rate), note: 'of the leads texted', change: null },
   ];
+  return items.map((k) => ({ ...k, change: markPartial(k.change, partial) }));
 }
 
 export interface StudioPage {
@@ -56,10 +58,10 @@ export function studioPage(data: SiteData, studio: StudioRef): StudioPage {
   const months = [...new Set(report.deliverability.map((d) => d.month))].sort();
   return {
     lede,
-    kpis: studioKpis(row, report.previous_totals.month),
+    kpis: studioKpis(row, report.previous_totals.month, comparisonNote(report)),
     trend: trendFigure(
       report.trend.filter((r) => r.studio_id === studio.id),
-      { id: 'trend', who: `studio ${studio.id}`, month: report.period.month, shades: spikes.map((s) => s.spike) },
+      { id: 'trend', who: `studio ${studio.id}`, month: report.period.month, coverage: report.coverage, shades: spikes.map((s) => s.spike) },
     ),
     spikes: spikeTable(spikes),
     breaches: {
@@ -75,7 +77,7 @@ export function studioPage(data: SiteData, studio: StudioRef): StudioPage {
     },
     delivery:
       delivery.length > 0
-        ? deliveryFigure(delivery, { id: 'delivery', studio: `studio ${studio.id}`, codes: errorOrder(report.deliverability), months, reviewMonth: report.period.month })
+        ? deliveryFigure(delivery, { id: 'delivery', studio: `studio ${studio.id}`, codes: errorOrder(report.deliverability), months, reviewMonth: report.period.month, coverage: report.coverage })
         : null,
   };
 }
@@ -90,7 +92,7 @@ export function studiosTable(data: SiteData): TableModel {
       { label: 'Opt-outs', numeric: true },
       { label: 'Rate', numeric: true },
       { label: 'Vs all studios' },
-      { label: 'Last month', numeric: true },
+      { label: lastMonthLabel(report), numeric: true },
       { label: 'Spikes', numeric: true },
       { label: 'Alert days', numeric: true },
       { label: 'Rules broken', numeric: true },

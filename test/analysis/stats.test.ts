@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitBetaPrior, funnelLimits, shrunkRate, wilson } from '../../worker/analysis/stats.ts';
+import { fitBetaPrior, funnelLimits, rateFlag, RATE_TOLERANCE, shrunkRate, wilson } from '../../worker/analysis/stats.ts';
 
 describe('rate statistics', () => {
   it('computes the 95% Wilson score interval (reference: the roots of (p̂ - p)² = z²p(1 - p)/n, solved apart)', () => {
@@ -15,6 +15,40 @@ describe('rate statistics', () => {
       expect(ci.low).toBeCloseTo(low, 6);
       expect(ci.high).toBeCloseTo(high, 6);
     }
+  });
+
+  it('ends the interval at exactly 0 with no opt-out and exactly 1 when all opted out, for every n', () => {
+    // sizes from 1 to 2,000 and then up to 10 million: before, 249 of the first 2,000 had a low
+    // end of 5.55e-17 at x = 0 and 635 a high end just under 1 at x = n
+    const sizes = [...Array.from({ length: 2000 }, (_, i) => i + 1), 2048, 4999, 12345, 99991, 1_000_000, 9_999_991];
+    for (const n of sizes) {
+      expect({ n, low: wilson(0, n).low }).toEqual({ n, low: 0 });
+      expect({ n, high: wilson(n, n).high }).toEqual({ n, high: 1 });
+      // and strictly inside (0, 1) otherwise, around the rate
+      for (const x of [1, Math.floor(n / 2), n - 1].filter((v) => v > 0 && v < n)) {
+        const ci = wilson(x, n);
+        expect(ci.low, `${x} of ${n}`).toBeGreaterThan(0);
+        expect(ci.high, `${x} of ${n}`).toBeLessThan(1);
+        expect(ci.low, `${x} of ${n}`).toBeLessThanOrEqual(x / n);
+        expect(ci.high, `${x} of ${n}`).toBeGreaterThanOrEqual(x / n);
+      }
+    }
+  });
+
+  it('never flags a cohort with no opt-out as high, and flags by more than a rounding error only', () => {
+    for (let n = 1; n <= 2000; n++) {
+      // against a month with no opt-out (rate 0) and against any rate at all
+      for (const rate of [0, 1e-17, 0.001, 0.5]) expect({ n, rate, flag: rateFlag(wilson(0, n), rate) }).not.toEqual({ n, rate, flag: 'high' });
+      expect({ n, flag: rateFlag(wilson(n, n), 1) }).toEqual({ n, flag: null });
+    }
+    // 0.1 + 0.2 is 0.30000000000000004: the same rate as 0.3, not above it, and not below either
+    expect(rateFlag({ low: 0.1 + 0.2, high: 0.4 }, 0.3)).toBeNull();
+    expect(rateFlag({ low: 0.2, high: 0.7 - 0.4 }, 0.3)).toBeNull();
+    // a real difference, however small beyond rounding, flags
+    expect(rateFlag({ low: 0.3 + 10 * RATE_TOLERANCE, high: 0.4 }, 0.3)).toBe('high');
+    expect(rateFlag({ low: 0.1, high: 0.3 - 10 * RATE_TOLERANCE }, 0.3)).toBe('low');
+    expect(rateFlag(wilson(30, 100), 0.1)).toBe('high');
+    expect(rateFlag(wilson(1, 1000), 0.1)).toBe('low');
   });
 
   it('pools cohorts completely when their spread is no more than binomial noise', () => {

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../worker/db.ts';
 import { cohortsOf, inbound, lead, out, pipeline } from '../helpers/pipeline.ts';
+import { cohortTable } from '../../site/lib/cohortView.ts';
+import type { CohortRow } from '../../site/lib/schema.ts';
 
 let db: Db | undefined;
 afterEach(() => db?.close());
@@ -44,7 +46,7 @@ describe('cohorts evaluated at send time (SPEC section 3)', () => {
           out('neg', '2025-01-01T11:59:59Z'),
         ],
       },
-      { month: '2026-03' },
+      { month: '2026-07' },
     ));
     expect(pick(await cohortsOf(db), 'lead_age')).toEqual({
       d7: '0-7d', d8: '8-30d', d30: '8-30d', d31: '31-90d', d90: '31-90d', d91: '91-180d', d180: '91-180d',
@@ -113,5 +115,25 @@ describe('cohorts evaluated at send time (SPEC section 3)', () => {
     expect(pick(c, 'send_hour')).toMatchObject({ pre_dst: '11', post_dst: '12', feb: '23' });
     expect(pick(c, 'local_date')).toMatchObject({ feb: '2026-02-28', pre_dst: '2026-03-07' });
     expect(pick(c, 'campaign')).toMatchObject({ chat: '(none)', small: 'small' });
+  });
+});
+
+describe('cohort intervals and flags at the ends (SPEC section 3)', () => {
+  it('starts the interval of a group with no opt-out at exactly 0 and never flags it above a month of rate 0', async () => {
+    const result = await pipeline({
+      leads: [lead('l1'), lead('l2'), lead('l3')],
+      messages: [out('m1', '2026-03-02T18:00:00Z'), out('m2', '2026-03-03T18:00:00Z', { lead_id: 'l2' }), out('m3', '2026-03-04T18:00:00Z', { lead_id: 'l3', campaign_id: 'c2' })],
+    });
+    db = result.db;
+    const { report } = result;
+    expect(report.totals.rate).toBe(0);
+    const rows = Object.values(report.cohorts).flat();
+    // every group, of 1 to 3 texts, has 0 opt-outs: its interval starts at 0 and it is not flagged
+    expect(rows.length).toBeGreaterThanOrEqual(9);
+    for (const r of rows) expect({ key: r.key, ci_low: r.ci_low, flag: r.flag }).toEqual({ key: r.key, ci_low: 0, flag: null });
+    expect(report.cohorts.studio).toMatchObject([{ key: 's1', reached: 3, opt_outs: 0, ci_low: 0 }]);
+    // and the site shows that 0 as it shows the rate: 0%
+    const [row] = cohortTable('studio', report.cohorts.studio as CohortRow[]).rows;
+    expect(row?.slice(3, 5)).toEqual(['0%', '0% – 56.1%']);
   });
 });

@@ -105,6 +105,7 @@ describe('compliance checks at their edges (SPEC section 4)', () => {
       studios: STUDIOS,
       leads: [lead('l1'), lead('l2'), lead('l3'), lead('l4')],
       messages: [
+        out('m1', '2026-03-01T18:00:00Z', { lead_id: 'l4' }), // the review month needs a reached text
         inbound('r1', '2026-03-02T18:00:00Z', 'please stop texting me', { lead_id: 'l1' }),
         inbound('k1', '2026-03-02T19:00:00Z', 'STOP', { lead_id: 'l1' }), // processed by the lead's own STOP
         inbound('r2', '2026-03-02T18:00:00Z', 'Take me off your list', { lead_id: 'l2' }), // opt_outs row at +24 h

@@ -107,6 +107,43 @@ describe.each(['edge', 'hostile'] as const)('the site built from the %s export',
   });
 });
 
+describe('a partial review month (the edge-case export covers 28 February to 27 March)', () => {
+  it('says so in a banner on every page', () => {
+    const { html } = site('edge');
+    expect(html.length).toBeGreaterThanOrEqual(10);
+    for (const [file, text] of html) {
+      expect(text.match(/class="partial-banner"/g)?.length, file).toBe(1);
+      expect(text, file).toContain('<strong>Partial month.</strong> Data covers 1–27 Mar 2026 only. March 2026 is a partial month in this export: the numbers on every page are for those 27 days, not the whole month.');
+    }
+  });
+
+  it('marks every month-over-month comparison, on the overview and the studio pages, and leaves them neutral', () => {
+    const { files } = site('edge');
+    const index = files.get('index.html') ?? '';
+    expect(index).toContain('In March (data for 1–27 Mar 2026 only), 12.5% of texts led to an opt-out');
+    const changes = [...index.matchAll(/<dd class="kpi-change ([^"]+)">([^<]*)<\/dd>\s*<dd class="kpi-partial">([^<]*)<\/dd>/g)].map((m) => [m[1], m[3]]);
+    expect(changes).toHaveLength(5);
+    for (const change of changes) expect(change).toEqual(['tone-neutral', 'March partial: 1–27 Mar only; February partial: 28 Feb only']);
+    expect(files.get('studios/pa.html')).toContain('<dd class="kpi-partial">March partial: 1–27 Mar only; February partial: 28 Feb only</dd>');
+    // the tables' last-month columns
+    expect(files.get('cohorts.html')?.match(/<th scope="col" class="num">Last month \(28 Feb 2026 only\)<\/th>/g)).toHaveLength(9);
+    expect(files.get('studios.html')).toContain('Last month (28 Feb 2026 only)');
+  });
+
+  it('shades the days with no data in the trend charts and lightens partial months in the deliverability charts', () => {
+    const { files } = site('edge');
+    const partial = 'Partial months, shaded where there is no data: January 2026 (no data), February 2026 (28 Feb 2026 only), March 2026 (1–27 Mar 2026 only).';
+    for (const page of ['index.html', 'studios/pa.html', 'studios/bf.html']) {
+      expect(files.get(page), page).toContain(partial);
+      expect(files.get(page), page).toContain('No data (partial month)');
+    }
+    const delivery = files.get('deliverability.html') ?? '';
+    expect(delivery).toContain('Lighter bars: a partial month, March 2026 (1–27 Mar 2026 only).');
+    expect(delivery).toContain('<th scope="row">Mar 2026 (1–27 Mar only)</th>');
+    expect(delivery).toMatch(/fill-opacity="0\.4"/);
+  });
+});
+
 describe('escaping and masking (hostile export)', () => {
   it('shows HTML and script tags from the data as text', () => {
     const { files } = site('hostile');

@@ -8,7 +8,11 @@ export const Z95 = 1.959964;
 /** z for a two-sided 99.8% interval: the outer funnel limits. */
 export const Z998 = 3.090232;
 
-/** The Wilson score interval of `x` successes in `n` trials. */
+/**
+ * The Wilson score interval of `x` successes in `n` trials. Its ends are exact where the formula
+ * is: 0 at the low end when x = 0 and 1 at the high end when x = n (in floating point the centre
+ * minus the half-width comes out as 5.55e-17 rather than 0).
+ */
 export function wilson(x: number, n: number, z = Z95): { low: number; high: number } {
   if (n <= 0) return { low: 0, high: 1 };
   const p = x / n;
@@ -16,7 +20,29 @@ export function wilson(x: number, n: number, z = Z95): { low: number; high: numb
   const denom = 1 + z2 / n;
   const centre = (p + z2 / (2 * n)) / denom;
   const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+  return {
+    low: x <= 0 ? 0 : Math.min(p, Math.max(0, centre - half)),
+    high: x >= n ? 1 : Math.max(p, Math.min(1, centre + half)),
+  };
+}
+
+/**
+ * Two rates closer than this are taken as equal. Floating point leaves errors of about 1e-16 on
+ * rates and interval ends, so a rounding error cannot flip a comparison made with this margin;
+ * and an interval that ends within a ten-billionth of a percentage point of a rate touches it for
+ * any practical purpose.
+ */
+export const RATE_TOLERANCE = 1e-12;
+
+/**
+ * A cohort's flag against the month's rate: `high` when its whole interval is above the rate,
+ * `low` when below, by more than a rounding error either way (so a cohort with no opt-out, whose
+ * interval starts at exactly 0, is never `high`).
+ */
+export function rateFlag(ci: { low: number; high: number }, rate: number): 'high' | 'low' | null {
+  if (ci.low - rate > RATE_TOLERANCE) return 'high';
+  if (rate - ci.high > RATE_TOLERANCE) return 'low';
+  return null;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Db } from '../db.ts';
-import { fitBetaPrior, funnelLimits, shrunkRate, wilson } from '../analysis/stats.ts';
+import { fitBetaPrior, funnelLimits, rateFlag, shrunkRate, wilson } from '../analysis/stats.ts';
 import { DIMENSIONS, type Dimension } from './names.ts';
 
 export { DIMENSIONS, type Dimension };
@@ -94,7 +94,7 @@ export async function cohortRows(db: Db, overallRate: number): Promise<Record<Di
         ci_low: ci.low,
         ci_high: ci.high,
         lift: overallRate > 0 ? rate / overallRate : null,
-        flag: ci.low > overallRate ? 'high' : ci.high < overallRate ? 'low' : null,
+        flag: rateFlag(ci, overallRate),
         recipients: c.recipients,
         opted_out_recipients: c.opted_out_recipients,
         recipient_rate: c.recipients > 0 ? c.opted_out_recipients / c.recipients : 0,
