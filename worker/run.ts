@@ -7,6 +7,7 @@ import { ingest, type IngestEffects, type IngestResult } from './ingest/index.ts
 import { writeBundle, writeRejectedRows, type Report } from './report/bundle.ts';
 import { loadArrow } from './report/tables.ts';
 import { buildSite } from './site/build.ts';
+import { removeLeftoverStaging } from './site/staging.ts';
 import { stageOut } from './output.ts';
 import { writePdf } from './site/pdf.ts';
 import { VERSION } from './version.ts';
@@ -71,6 +72,7 @@ export async function run(config: Config, effects: RunEffects): Promise<RunResul
     { flag: '--db', path: config.db },
   ]);
   try {
+    await removeLeftoverStaging();
     // loaded while DuckDB works; a failure shows where the tables are written
     loadArrow().catch(() => undefined);
     const db = await openDb(config);
