@@ -34,7 +34,8 @@ Exit codes: 0 done, 1 failed, 2 usage error.`,
 Loads the export folder DIR into DuckDB and writes the report bundle to --out.
 
   --input DIR              the export folder (required)
-  --out DIR                where the report goes (default ${DEFAULTS.out})
+  --out DIR                where the report goes (default ${DEFAULTS.out}); the folder is
+                           replaced whole, so it must be new, empty or an earlier report
   --month YYYY-MM          review month (default: the latest calendar month whose last
                            local day is on or before the local date of the latest message,
                            and that has reached messages); a month the data does not cover
@@ -58,7 +59,8 @@ Loads and checks the export folder: every row is accepted, rejected with a reaso
 a duplicate. Prints the reconciliation per file; with --out, writes tables/rejected_rows.csv.
 
   --input DIR      the export folder (required)
-  --out DIR        write the rejected rows under DIR/tables/
+  --out DIR        write the rejected rows under DIR/tables/ (DIR is replaced whole,
+                   as by run)
   --db FILE        keep the data in this DuckDB file (default: in memory)
   --timezone TZ    default studio time zone (default ${DEFAULTS.timezone})
   --region CC      region of numbers without a country code (default ${DEFAULTS.region})

@@ -71,6 +71,14 @@ export const DEFAULTS = {
   memory: 'auto',
 } as const;
 
+/**
+ * A run's work folders (the report being built beside --out, the site's staging folder) carry its
+ * process id: one whose process is gone was left by a killed run, and the next run removes it.
+ * One older than this is left over too, whatever its process id says (ids are reused): no run
+ * takes a day.
+ */
+export const LEFTOVER_AFTER_HOURS = 24;
+
 function positiveNumber(name: string, value: number | string | undefined, fallback: number, integer: boolean): number {
   if (value === undefined) return fallback;
   const n = typeof value === 'number' ? value : Number(value);

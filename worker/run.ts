@@ -7,6 +7,8 @@ import { ingest, type IngestEffects, type IngestResult } from './ingest/index.ts
 import { writeBundle, writeRejectedRows, type Report } from './report/bundle.ts';
 import { loadArrow } from './report/tables.ts';
 import { buildSite } from './site/build.ts';
+import { removeLeftoverStaging } from './site/staging.ts';
+import { stageOut } from './output.ts';
 import { writePdf } from './site/pdf.ts';
 import { VERSION } from './version.ts';
 
@@ -30,45 +32,73 @@ export async function openDb(config: Config): Promise<Db> {
   return Db.open(config.db, { memory, threads: config.threads, spillDir: config.db ? null : config.spillDir });
 }
 
-/** `optout ingest`: load and check the export folder; with an out folder, write the rejected rows. */
+/**
+ * `optout ingest`: load and check the export folder; with an out folder, write the rejected rows.
+ * That folder follows run's rule (output.ts): checked before any work, built beside and swapped
+ * in whole, so it then holds this ingest's rejected rows and nothing from an earlier run.
+ */
 export async function ingestOnly(config: Config, effects: RunEffects, writeRejected: boolean): Promise<IngestResult> {
-  const db = await openDb(config);
+  const out = writeRejected
+    ? await stageOut(config.out, [
+        { flag: '--input', path: config.input },
+        { flag: '--db', path: config.db },
+      ])
+    : null;
   try {
-    const ingested = await ingest(db, config, effects);
-    if (writeRejected) await writeRejectedRows(db, config.out);
-    return ingested;
+    const db = await openDb(config);
+    try {
+      const ingested = await ingest(db, config, effects);
+      if (out) await writeRejectedRows(db, out.dir);
+      await out?.commit();
+      return ingested;
+    } finally {
+      db.close();
+    }
   } finally {
-    db.close();
+    await out?.discard();
   }
 }
 
-/** `optout run`: the whole pipeline, from the export folder to the report bundle. */
+/**
+ * `optout run`: the whole pipeline, from the export folder to the report bundle. The bundle is
+ * written into a folder beside --out and swapped in whole only when it is complete (output.ts):
+ * a run killed or failing part way leaves the previous report as it was.
+ */
 export async function run(config: Config, effects: RunEffects): Promise<RunResult> {
   const started = performance.now();
-  // loaded while DuckDB works; a failure shows where the tables are written
-  loadArrow().catch(() => undefined);
-  const db = await openDb(config);
-  let closed = false;
+  // First of all, before DuckDB opens or any file is read: can the report go where it is asked to?
+  const out = await stageOut(config.out, [
+    { flag: '--input', path: config.input },
+    { flag: '--db', path: config.db },
+  ]);
   try {
-    const ingested = await ingest(db, config, effects);
-    effects.progress('writing the report');
-    const report = await writeBundle(db, config, ingested, VERSION);
-    db.close();
-    closed = true;
+    await removeLeftoverStaging();
+    // loaded while DuckDB works; a failure shows where the tables are written
+    loadArrow().catch(() => undefined);
+    const db = await openDb(config);
+    let report: Report;
+    let ingested: IngestResult;
+    try {
+      ingested = await ingest(db, config, effects);
+      effects.progress('writing the report');
+      report = await writeBundle(db, { ...config, out: out.dir }, ingested, VERSION);
+    } finally {
+      db.close();
+    }
     let site: RunResult['site'] = null;
     let pdf: RunResult['pdf'] = null;
     if (config.site) {
       effects.progress('building the site');
-      site = await buildSite({ reportDir: config.out, outDir: path.join(config.out, 'site'), quiet: true });
+      site = await buildSite({ reportDir: out.dir, outDir: path.join(out.dir, 'site'), quiet: true });
       if (config.pdf) {
         effects.progress('printing the PDF');
-        const file = path.join(config.out, 'report.pdf');
-        const written = config.pdf.chromium ? await writePdf(path.join(config.out, 'site'), file, { executablePath: config.pdf.chromium }) : false;
-        pdf = written ? file : 'skipped';
+        const written = config.pdf.chromium ? await writePdf(path.join(out.dir, 'site'), path.join(out.dir, 'report.pdf'), { executablePath: config.pdf.chromium }) : false;
+        pdf = written ? path.join(config.out, 'report.pdf') : 'skipped';
       }
     }
+    await out.commit();
     return { ingested, report, site, pdf, seconds: (performance.now() - started) / 1000 };
   } finally {
-    if (!closed) db.close();
+    await out.discard();
   }
 }

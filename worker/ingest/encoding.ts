@@ -47,7 +47,7 @@ export function sniffEncoding(head: Buffer): Encoding {
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf16be';
   // No mark: ASCII text in UTF-16 has a zero in every other byte, and UTF-8 text has none.
   const n = Math.min(head.length, 4096) & ~1;
-  if (n < 4) return 'utf8';
+  if (n < 16) return 'utf8';
   let evenZero = 0;
   let oddZero = 0;
   for (let i = 0; i < n; i += 2) {
@@ -55,8 +55,9 @@ export function sniffEncoding(head: Buffer): Encoding {
     if (head[i + 1] === 0) oddZero++;
   }
   const pairs = n / 2;
-  if (oddZero > pairs * 0.3 && evenZero < pairs * 0.05) return 'utf16le';
-  if (evenZero > pairs * 0.3 && oddZero < pairs * 0.05) return 'utf16be';
+  // Text in a Latin script has a zero in nearly every high byte; a binary file's zeros fall anywhere.
+  if (oddZero > pairs * 0.6 && evenZero < pairs * 0.05) return 'utf16le';
+  if (evenZero > pairs * 0.6 && oddZero < pairs * 0.05) return 'utf16be';
   return 'utf8';
 }
 

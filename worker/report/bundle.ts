@@ -82,7 +82,10 @@ export async function reviewPeriod(db: Db, config: Config): Promise<{ period: Pe
     `select strftime(min(local_date), '%Y-%m-%d') as first, strftime(max(local_date), '%Y-%m-%d') as last from int_messages_identified`,
   );
   if (!first || !last) {
-    throw new OptoutError(`${config.input}: no message was accepted, so there is no month to review (see tables/rejected_rows.csv)`);
+    // The unfinished report is not kept (the previous one stays): `optout ingest` says why.
+    throw new OptoutError(
+      `${config.input}: no message was accepted, so there is no month to review (optout ingest --input ${config.input} --out DIR lists the rejected rows in DIR/tables/rejected_rows.csv)`,
+    );
   }
   const coverage = { start: first, end: last };
   const covers = `the export covers ${coverage.start} to ${coverage.end}`;
@@ -255,7 +258,6 @@ async function writeTablesReadme(out: string, specs: TableSpec[]): Promise<void>
 /** Runs the models and writes report.json and every table behind it. */
 export async function writeBundle(db: Db, config: Config, ingested: IngestResult, version: string): Promise<Report> {
   await mkdir(config.out, { recursive: true });
-  // The rejected rows are written first: when the run cannot go on, they say why.
   await writeRejectedRows(db, config.out);
   const params = {
     default_timezone: config.timezone,

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { copyFile, cp, mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { isMainThread } from 'node:worker_threads';
 import { OptoutError } from '../errors.ts';
 import { loadSiteData } from '../../site/lib/load.ts';
 import type { Download } from '../../site/lib/downloads.ts';
 import { PROJECT_ROOT, siteConfig } from './config.ts';
 import { relativizeHtml } from './relative.ts';
+import { removeLeftoverStaging, stagingFolder } from './staging.ts';
 
 /**
  * Builds the report site from `reportDir/report.json` into `outDir` with Astro's build() API:
@@ -97,8 +97,10 @@ export async function buildSite(options: BuildSiteOptions): Promise<{ pages: num
     throw new OptoutError(`site: ${(e as Error).message}`);
   }
 
-  const buildId = randomUUID();
-  const staging = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'optout-site', buildId);
+  // Builds killed part way left their staging folders behind: removed before this one starts.
+  await removeLeftoverStaging();
+  const staging = stagingFolder();
+  const buildId = path.basename(staging);
   const built = path.join(staging, 'site');
   // Astro would otherwise send anonymous usage data from this machine.
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
