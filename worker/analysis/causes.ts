@@ -1,5 +1,6 @@
 import type { Db } from '../db.ts';
 import { CAUSES, DIMENSIONS, type Cause, type Dimension } from '../report/names.ts';
+import { allocateExcess, PENALTY, type Cell } from './attribution.ts';
 
 export { CAUSES, type Cause };
 import type { Spike } from './spikes.ts';
@@ -13,17 +14,12 @@ import type { Spike } from './spikes.ts';
  *      N * (w - w') * (r + r') / 2     (mix: more messages went to this cohort)
  *    + N * (r - r') * (w + w') / 2     (rate: this cohort opted out more than it used to)
  *    and the parts add up to the excess exactly. The site draws these.
- * 2. Along each RISK FACTOR a known cause points to (unverified consent, cold leads, a blast to
+ * 2. Along the RISK FACTORS a known cause points to (unverified consent, cold leads, a blast to
  *    an old list, high frequency, quiet hours, no personalisation, a lead who opted out before,
- *    an opt-out that was ignored), the messages with and without the factor. The factor's score
- *    is its mix effect plus the opt-outs its messages had beyond their baseline rate scaled by
- *    the general rise seen in the messages without the factor:
- *      N (w_f - w'_f)(r'_f - r'_o)  +  x_f - g n_f r'_f,    g = max(1, r_o / r'_o)
- *    (r_o smoothed toward r'_o, so that a few messages without the factor cannot make g large)
- *    so a factor scores only when its messages opted out more than everything else did.
- * 3. IRRELEVANT CONTENT is what a single campaign carries that no targeting factor explains: the
- *    top campaign's excess less the best targeting score. No personalisation only counts beyond
- *    the best of those (an impersonal message to an old list is an old-list problem).
+ *    an opt-out that was ignored), and the campaign with the most extra opt-outs (IRRELEVANT
+ *    CONTENT: what a single campaign carries that no targeting factor explains), the excess is
+ *    allocated once, each extra opt-out to one cause at most, by one Poisson regression over the
+ *    window's and the baseline's messages (analysis/attribution.ts has the model and the rule).
  *
  * Baseline rates are smoothed toward the baseline's overall rate by one pseudo opt-out, so a
  * factor never seen before the spike is compared with the overall rate, not with zero.
@@ -71,8 +67,12 @@ const FACTORS: Record<Exclude<Cause, 'irrelevant_content'>, { sql: string; dimen
 /** The columns of int_messages_cohorts the factors' SQL reads (their flags, all named is_...). */
 const FACTOR_COLUMNS = [...new Set(Object.values(FACTORS).flatMap((f) => f.sql.match(/\bis_\w+/g) ?? []))];
 
-/** A cause is listed when it carries at least this share of the excess and this many opt-outs. */
-export const CAUSE_THRESHOLDS = { minShare: 0.1, minOptOuts: 3 } as const;
+/**
+ * A cause is listed when it carries at least this share of the excess and its messages drew this
+ * many opt-outs; a spike with at least `alwaysOneAbove` extra opt-outs names its most likely
+ * cause even when none reaches the share.
+ */
+export const CAUSE_THRESHOLDS = { minShare: 0.1, minOptOuts: 3, alwaysOneAbove: 10 } as const;
 
 export interface CauseRow {
   cause: Cause;
@@ -158,22 +158,6 @@ export function topRows(rows: DecompositionRow[], keep = 8): DecompositionRow[] 
   return [...rows.filter((r) => kept.has(r)), other];
 }
 
-/** The risk-factor score of the header comment. */
-export function factorScore(w: { f: Counts; o: Counts }, b: { f: Counts; o: Counts }, baselineRate: number): number {
-  const N = w.f.n + w.o.n;
-  const Nb = b.f.n + b.o.n;
-  if (N === 0 || w.f.n === 0) return 0;
-  const k = baselineRate > 0 ? 1 / baselineRate : 0;
-  const smooth = (c: Counts): number => (c.x + k * baselineRate) / (c.n + k || 1);
-  const rf = smooth(b.f);
-  const ro = smooth(b.o);
-  // The general rise, from the messages without the factor, smoothed like the rates: a handful
-  // of such messages in the window must not decide it.
-  const g = ro > 0 ? Math.max(1, (w.o.x + k * ro) / (w.o.n + k) / ro) : 1;
-  const mix = N * (w.f.n / N - (Nb > 0 ? b.f.n / Nb : 0)) * (rf - ro);
-  return mix + w.f.x - g * w.f.n * rf;
-}
-
 interface SpikeDays {
   studioId: string | null;
   window: string[];
@@ -236,19 +220,6 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
     select d.spike_no, d.part, p.dimension, p.key, sum(p.n)::integer as n, sum(p.x)::integer as x
     from per_day p join spike_days d using (studio_id, local_date)
     group by all`);
-  const totals = await db.query<Record<string, number> & { spike_no: number; part: string }>(`
-    with per_day as (
-      select studio_id, local_date, sum(n) as n, sum(x) as x,
-      ${factorNames
-        .map((f) => `coalesce(sum(n) filter (where ${FACTORS[f].sql}), 0) as "n_${f}",
-        coalesce(sum(x) filter (where ${FACTORS[f].sql}), 0) as "x_${f}"`)
-        .join(',\n      ')}
-      from spike_day_combos group by studio_id, local_date
-    )
-    select d.spike_no, d.part, ${['n', 'x', ...factorNames.flatMap((f) => [`n_${f}`, `x_${f}`])].map((c) => `sum(p."${c}")::integer as "${c}"`).join(', ')}
-    from per_day p join spike_days d using (studio_id, local_date)
-    group by all`);
-  await db.exec('drop table spike_day_combos');
   // Distinct leads, campaigns and import batches: only the windows' own messages.
   await db.exec(`create or replace temp table spike_window_messages as
     select d.spike_no, m.lead_no, m.campaign, m.count_opt_outs, m.is_missing_sender_id, m.lead_source, m.lead_created_on,
@@ -271,6 +242,37 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
     order by leads desc`);
   await db.exec('drop table spike_window_messages');
 
+  // The campaign with the most extra opt-outs in each window, then the cells the allocation is
+  // fitted on: per spike, part, combination of risk factors and (in the window) whether the
+  // messages belong to that campaign.
+  const tops = spikes.map((spike, i) => {
+    const best = campaignRows
+      .filter((c) => c.spike_no === i && c.campaign !== '(none)')
+      .map((c) => ({ campaign: c.campaign, excess: c.x - c.n * spike.baseline_rate }))
+      .sort((a, b) => b.excess - a.excess || (a.campaign < b.campaign ? -1 : 1))[0];
+    return best?.campaign ?? null;
+  });
+  await db.exec(`create or replace temp table spike_top (spike_no integer, campaign varchar)`);
+  const topAppender = await db.appender('spike_top');
+  tops.forEach((campaign, i) => {
+    if (campaign === null) return;
+    topAppender.appendInteger(i);
+    topAppender.appendVarchar(campaign);
+    topAppender.endRow();
+  });
+  topAppender.closeSync();
+  const cellRows = await db.query<Record<string, boolean | number | string> & { spike_no: number; part: string; top: boolean; n: number; x: number }>(`
+    select d.spike_no, d.part, ${factorNames.map((f, j) => `coalesce(${FACTORS[f].sql}, false) as "f${j}"`).join(', ')},
+      coalesce(c.campaign = t.campaign, false) and d.part = 'window' as top,
+      sum(c.n)::integer as n, sum(c.x)::integer as x
+    from spike_day_combos c
+    join spike_days d using (studio_id, local_date)
+    left join spike_top t on t.spike_no = d.spike_no
+    group by all
+    -- in a fixed order: the fit sums floating-point numbers, and the report must not change
+    order by all`);
+  await db.exec('drop table spike_day_combos; drop table spike_top');
+
   return spikes.map((spike, i) => {
     const baselineRate = spike.baseline_rate;
     const counts = (part: string, dimension: Dimension): Map<string, Counts> =>
@@ -280,33 +282,37 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
     ) as Record<Dimension, DecompositionRow[]>;
     const excess = spike.opt_outs - spike.expected_opt_outs;
 
-    const factor = (f: string, part: string, flag: boolean): Counts & { leads: number } => {
-      const r = totals.find((x) => x.spike_no === i && x.part === part);
-      const n = r?.[`n_${f}`] ?? 0;
-      const x = r?.[`x_${f}`] ?? 0;
-      const l = part === 'window' ? (leads.find((x) => x.spike_no === i)?.[`leads_${f}`] ?? 0) : 0;
-      // the messages without the factor: the rest of the part (their lead count is not used)
-      return flag ? { n, x, leads: l } : { n: (r?.n ?? 0) - n, x: (r?.x ?? 0) - x, leads: 0 };
+    const cells: Cell[] = cellRows
+      .filter((r) => r.spike_no === i)
+      .map((r) => ({ window: r.part === 'window', factors: factorNames.map((_f, j) => r[`f${j}`] === true), topCampaign: r.top, n: r.n, x: r.x }));
+    /** A factor's messages and opt-outs in one part, and in the window its distinct leads. */
+    const factor = (f: string, part: string): Counts & { leads: number } => {
+      const j = factorNames.indexOf(f as keyof typeof FACTORS);
+      const mine = cells.filter((c) => c.window === (part === 'window') && c.factors[j]);
+      const leadCount = part === 'window' ? (leads.find((x) => x.spike_no === i)?.[`leads_${f}`] ?? 0) : 0;
+      return { n: mine.reduce((s, c) => s + c.n, 0), x: mine.reduce((s, c) => s + c.x, 0), leads: leadCount };
     };
-    const scores = new Map<Cause, number>();
-    for (const f of factorNames) {
-      scores.set(f, factorScore({ f: factor(f, 'window', true), o: factor(f, 'window', false) }, { f: factor(f, 'baseline', true), o: factor(f, 'baseline', false) }, baselineRate));
-    }
+    // Missing personalisation only explains what neither the audience nor the campaign does.
+    const allocation = allocateExcess(cells, excess, baselineRate, factorNames.map((f) => (f === 'no_personalization' ? PENALTY.weakDelta : PENALTY.delta)));
+    const scores = new Map<Cause, number>(factorNames.map((f, j) => [f, allocation.factors[j]?.total ?? 0]));
     const campaigns = campaignRows.filter((c) => c.spike_no === i).map((c) => ({ ...c, excess: c.x - c.n * baselineRate })).sort((a, b) => b.excess - a.excess);
-    const top = campaigns[0];
-    const targeting = Math.max(0, ...factorNames.filter((f) => f !== 'no_personalization').map((f) => scores.get(f) ?? 0));
-    const content = top && top.campaign !== '(none)' ? Math.max(0, top.excess - targeting) : 0;
-    scores.set('irrelevant_content', content);
-    // An impersonal message is only the cause when neither its audience nor its content is.
-    scores.set('no_personalization', Math.max(0, (scores.get('no_personalization') ?? 0) - Math.max(targeting, content)));
+    const top = campaigns.find((c) => c.campaign === tops[i]);
+    scores.set('irrelevant_content', top ? allocation.campaign : 0);
 
     const denominator = Math.max(excess, 1e-9);
     const rows: CauseRow[] = [];
+    const optOutsOf = (cause: Cause): number => (cause === 'irrelevant_content' ? (top?.x ?? 0) : factor(cause, 'window').x);
+    const listed = (cause: Cause): boolean => {
+      const score = scores.get(cause) ?? 0;
+      return score > 0 && score / denominator >= CAUSE_THRESHOLDS.minShare && optOutsOf(cause) >= CAUSE_THRESHOLDS.minOptOuts;
+    };
+    // A spike with clear excess always names its most likely cause, even a weak one.
+    const best = [...CAUSES].sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0))[0] as Cause;
+    const forced = excess >= CAUSE_THRESHOLDS.alwaysOneAbove && !CAUSES.some(listed) && (scores.get(best) ?? 0) > 0 ? best : null;
     for (const cause of CAUSES) {
-      const score = Math.min(scores.get(cause) ?? 0, excess);
+      const score = scores.get(cause) ?? 0;
       const share = score / denominator;
-      const optOuts = cause === 'irrelevant_content' ? (top?.x ?? 0) : factor(cause, 'window', true).x;
-      if (share < CAUSE_THRESHOLDS.minShare || optOuts < CAUSE_THRESHOLDS.minOptOuts || score <= 0) continue;
+      if (!listed(cause) && cause !== forced) continue;
       const dimension: Dimension = cause === 'irrelevant_content' ? 'campaign' : FACTORS[cause].dimension;
       const allowed = cause === 'irrelevant_content' ? null : FACTORS[cause].keys;
       const carrying = decomposition[dimension].find((r) => !allowed || allowed.includes(r.key));
@@ -318,8 +324,8 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
       row.evidence = evidenceFor(row, {
         excess,
         baselineRate,
-        factor: row.cause === 'irrelevant_content' ? null : factor(row.cause, 'window', true),
-        baselineFactor: row.cause === 'irrelevant_content' ? null : factor(row.cause, 'baseline', true),
+        factor: row.cause === 'irrelevant_content' ? null : factor(row.cause, 'window'),
+        baselineFactor: row.cause === 'irrelevant_content' ? null : factor(row.cause, 'baseline'),
         campaign: row.cause === 'irrelevant_content' ? top : campaigns.find((c) => c.campaign === row.key),
         batch: batchRows.find((b) => b.spike_no === i),
       });
