@@ -21,6 +21,11 @@ export interface Verdict {
   studio: string;
   /** The spike found on the scenario's days, or null when none was. */
   spike: { start: string; end: string; excess: number; causes: string[]; shares: number[] } | null;
+  /**
+   * The planted scenarios the spike holds: more than one when bursts on neighbouring days of one
+   * studio merged into one spike (with fewer studios than slots), and then any of them may come first.
+   */
+  planted: string[];
 }
 
 export interface SweepOptions {
@@ -57,9 +62,12 @@ export async function sweep(options: SweepOptions, onSeed?: (seed: number, verdi
     const summary = await generate({ out: input, seed, messages: options.messages, months: options.months, studios: options.studios });
     const { report } = await run(normalizeConfig({ input, out, month: summary.reviewMonth, site: false }), { progress: () => undefined });
     const mine: Verdict[] = [];
-    for (const s of summary.scenarios.filter((x) => (SPIKE_SCENARIOS as readonly string[]).includes(x.name))) {
-      const days = burstDays(s.name, s.dates);
-      const spike = report.spikes.find((k: SpikeReport) => k.studio_id === s.studio && days.some((d) => d >= k.start && d <= k.end));
+    const bursts = summary.scenarios
+      .filter((x) => (SPIKE_SCENARIOS as readonly string[]).includes(x.name))
+      .map((x) => ({ ...x, days: burstDays(x.name, x.dates) }));
+    const inSpike = (k: SpikeReport, b: (typeof bursts)[number]): boolean => k.studio_id === b.studio && b.days.some((d) => d >= k.start && d <= k.end);
+    for (const s of bursts) {
+      const spike = report.spikes.find((k: SpikeReport) => inSpike(k, s));
       mine.push({
         seed,
         scenario: s.name,
@@ -67,6 +75,7 @@ export async function sweep(options: SweepOptions, onSeed?: (seed: number, verdi
         spike: spike
           ? { start: spike.start, end: spike.end, excess: spike.excess_opt_outs, causes: spike.causes.map((c) => c.cause), shares: spike.causes.map((c) => c.share) }
           : null,
+        planted: spike ? bursts.filter((b) => inSpike(spike, b)).map((b) => b.name) : [s.name],
       });
     }
     for (const k of report.spikes) {
@@ -81,11 +90,16 @@ export async function sweep(options: SweepOptions, onSeed?: (seed: number, verdi
   return { verdicts, spikes };
 }
 
+/** A verdict is right when the spike's first cause is its planted one (or one of them, when bursts merged). */
+export const isRight = (v: Verdict): boolean => v.spike !== null && v.planted.includes(v.spike.causes[0] ?? '');
+
 /** Rates over a sweep: planted cause first, found at all, and spikes with clear excess but no cause. */
 export function summarise(result: SweepResult, minExcess = 10): {
   planted: number;
   found: number;
   first: number;
+  /** Found spikes that hold more than one planted burst (merged neighbouring days). */
+  merged: number;
   byScenario: Record<string, { planted: number; found: number; first: number; wrong: string[] }>;
   clearSpikes: number;
   withoutCause: number;
@@ -96,7 +110,7 @@ export function summarise(result: SweepResult, minExcess = 10): {
     const s = (byScenario[v.scenario] ??= { planted: 0, found: 0, first: 0, wrong: [] });
     s.planted++;
     if (v.spike) s.found++;
-    if (v.spike?.causes[0] === v.scenario) s.first++;
+    if (isRight(v)) s.first++;
     else if (v.spike) s.wrong.push(`seed ${v.seed}: ${v.spike.causes.join(', ') || '(none)'} (excess ${v.spike.excess.toFixed(1)})`);
     else s.wrong.push(`seed ${v.seed}: no spike`);
   }
@@ -104,7 +118,8 @@ export function summarise(result: SweepResult, minExcess = 10): {
   return {
     planted: result.verdicts.length,
     found: result.verdicts.filter((v) => v.spike).length,
-    first: result.verdicts.filter((v) => v.spike?.causes[0] === v.scenario).length,
+    first: result.verdicts.filter(isRight).length,
+    merged: result.verdicts.filter((v) => v.spike && v.planted.length > 1).length,
     byScenario,
     clearSpikes: clear.length,
     withoutCause: clear.filter((s) => s.causes.length === 0).length,

@@ -1,7 +1,7 @@
 import { fitPoissonRidge } from './glm.ts';
 
 /**
- * Allocating a spike's extra opt-outs to its risk factors, each extra opt-out once.
+ * Allocating a spike's extra opt-outs to its causes, each extra opt-out once.
  *
  * The messages of the spike's window and of its baseline are grouped into cells: the risk
  * factors a message has (unverified consent, cold lead, old-list blast, frequency, quiet hours,
@@ -9,28 +9,35 @@ import { fitPoissonRidge } from './glm.ts';
  * campaign with the most extra opt-outs. One Poisson regression with a ridge penalty is fitted
  * to all the cells:
  *
- *   log rate = mu + sum_f beta_f [f]  +  window * (tau + sum_f delta_f [f]  +  kappa [top campaign])
+ *   log rate = mu + sum_f beta_f [f]  +  window * (sum_f delta_f [f]  +  tau [not the top campaign])
  *
- * beta_f is a factor's usual risk (what the baseline and the window share), tau a general rise
- * of every message in the window, delta_f how much more a factor's messages opted out beyond it,
- * kappa how much more the top campaign's messages did beyond their factors. Fitting them
- * together is what tells factors that travel together apart: a daily challenge raises the rate of
- * the high-frequency messages whether or not their leads' consent is verified, so the rise goes to
- * frequency, not to consent; and the general rise is estimated from every message of the window,
- * never from the handful that lack one factor. The penalties (normal priors on the log-rates)
- * keep a factor seen on a few messages from taking a large share by chance, and ask for clearer
- * evidence of a general rise (tau) than of a factor's own (delta); see PENALTY for the order in
- * which explanations that fit equally well are preferred.
+ * beta_f is a factor's usual risk (what the baseline and the window share), delta_f how much
+ * more its messages opted out in the window, tau a general rise of the window's other messages.
+ * Fitting them together is what tells factors that travel together apart: a daily challenge
+ * raises the rate of the high-frequency messages whether or not their leads' consent is
+ * verified, so the rise goes to frequency, not to consent; and a general rise is estimated from
+ * every other message of the window, never from the handful that lack one factor. The penalties
+ * (normal priors on the log-rates) keep a factor seen on a few messages from taking a large share
+ * by chance, and ask for clearer evidence of a general rise than of a factor's own.
  *
- * Each factor's share of the excess has two parts:
+ * The causes are then taken in order of precedence: what the audience explains first (the
+ * targeting factors), then what the top campaign had beyond that (IRRELEVANT CONTENT: its
+ * opt-outs beyond the model's fit, which has no term for the campaign itself: a campaign to a
+ * risky audience is an audience problem, one that opts out more than its audience explains a
+ * content one), then the missing personalisation of the other messages (the `afterContent`
+ * factor: it has no rise in the model either, and takes the opt-outs of its messages outside the
+ * top campaign beyond the fit), and what is left is unexplained.
+ *
+ * Each factor's share has two parts:
  * - mix: more of the window's messages carried the factor than the baseline's did, at the
  *   factor's usual extra risk: N (w_f - w'_f)(r'_f - r'_o). Factors that overlap (an old list
  *   that is also unverified) would count the same messages twice, so when these parts add up to
  *   more than the window's whole composition effect they are scaled down to it;
- * - rate: the fitted extra opt-outs of each window cell, n b (e^(sum delta + kappa) - 1), split
- *   among the cell's factors (and the top campaign) in proportion to their positive deltas.
- * What no factor takes (a general rise, noise) stays unexplained. If the parts add up to more
- * than the excess, all are scaled down to it: the shares never sum past 100%.
+ * - rate: the fitted extra opt-outs of each window cell, n b (e^(sum delta + tau) - 1), split
+ *   among the cell's factors (and the general rise, which is no cause) in proportion to their
+ *   positive coefficients.
+ * If the parts add up to more than the excess, all are scaled down to it: the shares never sum
+ * past 100%.
  */
 
 export interface Cell {
@@ -50,50 +57,46 @@ export interface Allocation {
   campaign: number;
   /** The excess no factor or campaign takes. */
   unexplained: number;
-  /** The fitted coefficients, for the methodology and the tests. */
+  /** The fitted coefficients, for the tests. */
   delta: number[];
-  kappa: number;
   tau: number;
 }
 
 /**
- * Ridge penalties (1 / prior variance). When two explanations fit the same messages equally well,
- * the one with the smaller penalty takes the larger part (a ridge splits a shared effect in
- * inverse proportion to the penalties): a targeting factor (sd 0.71 on a log-rate) before the
- * campaign itself (sd 0.41), the campaign before missing personalisation (sd 0.29: an impersonal
- * message to the wrong audience is an audience problem, an impersonal off-topic message a content
- * one), and any of them before a general rise of every message (sd 0.16). beta, a factor's usual
- * risk, is nearly free (sd ~3). Chosen on simulated exports (npm run sweep:causes): with the
- * targeting prior at sd 1, a spike of 20 opt-outs let chance decide between two factors too often.
+ * Ridge penalties (1 / prior variance): a factor's rise in the window sd 0.71 on a log-rate; a
+ * general rise sd 0.16; beta, a factor's usual risk, nearly free (sd ~3). Chosen on simulated
+ * exports (npm run sweep:causes): with the factors' prior at sd 1, a spike of 20 opt-outs let
+ * chance decide between two factors too often.
  */
-export const PENALTY = { beta: 0.1, delta: 2, kappa: 6, weakDelta: 12, tau: 40 } as const;
+export const PENALTY = { beta: 0.1, delta: 2, tau: 40 } as const;
 
-/** `deltaPenalty[j]`: the penalty of factor j's delta (PENALTY.delta unless given). */
-export function allocateExcess(cells: Cell[], excess: number, baselineRate: number, deltaPenalty?: number[]): Allocation {
+/** `afterContent`: the index of the factor weighed after the campaign (missing personalisation), if any. */
+export function allocateExcess(cells: Cell[], excess: number, baselineRate: number, afterContent?: number): Allocation {
   const k = cells[0]?.factors.length ?? 0;
-  const empty: Allocation = { factors: Array.from({ length: k }, () => ({ mix: 0, rate: 0, total: 0 })), campaign: 0, unexplained: excess, delta: new Array(k).fill(0), kappa: 0, tau: 0 };
+  const empty: Allocation = { factors: Array.from({ length: k }, () => ({ mix: 0, rate: 0, total: 0 })), campaign: 0, unexplained: excess, delta: new Array(k).fill(0), tau: 0 };
   const window = cells.filter((c) => c.window && c.n > 0);
   const baseline = cells.filter((c) => !c.window && c.n > 0);
   const N = window.reduce((s, c) => s + c.n, 0);
   const Nb = baseline.reduce((s, c) => s + c.n, 0);
   if (N === 0 || excess <= 0) return empty;
 
-  // Design: [1, beta_1..k, delta_1..k, kappa, tau]
+  // Design: [1, beta_1..k, delta_1..k, tau]; the general rise is not fitted on the top
+  // campaign's messages, whose extra opt-outs beyond their factors are the campaign's own.
+  const general = (c: Cell): boolean => c.window && !c.topCampaign;
+  const used = [...window, ...baseline];
+  // The factor weighed after the campaign has no rise of its own in the model (a zero column).
+  const inModel = (j: number): boolean => j !== afterContent;
   const row = (c: Cell): number[] => [
     1,
     ...c.factors.map((f) => (f ? 1 : 0)),
-    ...c.factors.map((f) => (f && c.window ? 1 : 0)),
-    c.window && c.topCampaign ? 1 : 0,
-    c.window ? 1 : 0,
+    ...c.factors.map((f, j) => (f && c.window && inModel(j) ? 1 : 0)),
+    general(c) ? 1 : 0,
   ];
-  const used = [...window, ...baseline];
-  const deltas = deltaPenalty ?? new Array<number>(k).fill(PENALTY.delta);
-  const penalty = [0, ...new Array(k).fill(PENALTY.beta), ...deltas, PENALTY.kappa, PENALTY.tau];
+  const penalty = [0, ...new Array(k).fill(PENALTY.beta), ...new Array(k).fill(PENALTY.delta), PENALTY.tau];
   const fit = fitPoissonRidge(used.map(row), used.map((c) => c.x), used.map((c) => c.n), penalty);
   const beta = fit.beta.slice(1, 1 + k);
   const delta = fit.beta.slice(1 + k, 1 + 2 * k);
-  const kappa = fit.beta[1 + 2 * k] as number;
-  const tau = fit.beta[2 + 2 * k] as number;
+  const tau = fit.beta[1 + 2 * k] as number;
   const mu = fit.beta[0] as number;
   const baseRate = (c: Cell): number => Math.exp(mu + c.factors.reduce((s, f, j) => s + (f ? (beta[j] as number) : 0), 0));
 
@@ -116,20 +119,25 @@ export function allocateExcess(cells: Cell[], excess: number, baselineRate: numb
   const positiveMix = mix.reduce((s, m) => s + Math.max(0, m), 0);
   const mixScale = positiveMix > Math.max(0, composition) && positiveMix > 0 ? Math.max(0, composition) / positiveMix : 1;
 
-  // Rate: each window cell's fitted extra opt-outs, split by its positive deltas, kappa and tau
-  // (tau's part, a general rise, is no cause's).
+  // Rate: each window cell's fitted extra opt-outs, split by its positive deltas and tau (tau's
+  // part, a general rise, is no cause's). The top campaign: its opt-outs beyond the fit.
   const rate = new Array<number>(k).fill(0);
-  let campaign = 0;
+  let campaignResidual = 0;
+  let afterResidual = 0;
   for (const c of window) {
+    const t = general(c) ? tau : 0;
     const parts = c.factors.map((f, j) => (f ? Math.max(0, delta[j] as number) : 0));
-    const kap = c.topCampaign ? Math.max(0, kappa) : 0;
-    const lift = tau + c.factors.reduce((s, f, j) => s + (f ? (delta[j] as number) : 0), 0) + (c.topCampaign ? kappa : 0);
-    const extra = c.n * baseRate(c) * (Math.exp(lift) - 1);
-    const positive = parts.reduce((s, v) => s + v, 0) + kap + Math.max(0, tau);
+    const lift = t + c.factors.reduce((s, f, j) => s + (f ? (delta[j] as number) : 0), 0);
+    const fitted = c.n * baseRate(c) * Math.exp(lift);
+    if (c.topCampaign) campaignResidual += c.x - fitted;
+    else if (afterContent !== undefined && c.factors[afterContent]) afterResidual += c.x - fitted;
+    const extra = fitted - c.n * baseRate(c);
+    const positive = parts.reduce((s, v) => s + v, 0) + Math.max(0, t);
     if (extra <= 0 || positive <= 0) continue;
     parts.forEach((v, j) => (rate[j] = (rate[j] as number) + (extra * v) / positive));
-    campaign += (extra * kap) / positive;
   }
+  let campaign = Math.max(0, campaignResidual);
+  if (afterContent !== undefined) rate[afterContent] = Math.max(0, afterResidual);
 
   const factors = mix.map((m, j) => {
     const mixPart = Math.max(0, m) * mixScale;
@@ -143,5 +151,5 @@ export function allocateExcess(cells: Cell[], excess: number, baselineRate: numb
     f.total *= scale;
   }
   campaign *= scale;
-  return { factors, campaign, unexplained: excess - allocated * scale, delta, kappa, tau };
+  return { factors, campaign, unexplained: excess - allocated * scale, delta, tau };
 }

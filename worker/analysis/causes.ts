@@ -1,6 +1,6 @@
 import type { Db } from '../db.ts';
 import { CAUSES, DIMENSIONS, type Cause, type Dimension } from '../report/names.ts';
-import { allocateExcess, PENALTY, type Cell } from './attribution.ts';
+import { allocateExcess, type Cell } from './attribution.ts';
 
 export { CAUSES, type Cause };
 import type { Spike } from './spikes.ts';
@@ -293,7 +293,7 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
       return { n: mine.reduce((s, c) => s + c.n, 0), x: mine.reduce((s, c) => s + c.x, 0), leads: leadCount };
     };
     // Missing personalisation only explains what neither the audience nor the campaign does.
-    const allocation = allocateExcess(cells, excess, baselineRate, factorNames.map((f) => (f === 'no_personalization' ? PENALTY.weakDelta : PENALTY.delta)));
+    const allocation = allocateExcess(cells, excess, baselineRate, factorNames.indexOf('no_personalization'));
     const scores = new Map<Cause, number>(factorNames.map((f, j) => [f, allocation.factors[j]?.total ?? 0]));
     const campaigns = campaignRows.filter((c) => c.spike_no === i).map((c) => ({ ...c, excess: c.x - c.n * baselineRate })).sort((a, b) => b.excess - a.excess);
     const top = campaigns.find((c) => c.campaign === tops[i]);
