@@ -181,7 +181,7 @@ async function readCsv(db: Db, file: InputFile, fileId: number, ctx: ReadContext
       : mapColumns(file, def, head.fields, (i) => `c${i}`);
   const headerLines = headerless ? 0 : 1;
   const blankIsRecord = width === 1;
-  const options = (source: string, gzip: boolean): string[] => [
+  const options = (gzip: boolean): string[] => [
     `columns = {${names.map((n) => `'${n}': 'VARCHAR'`).join(', ')}}`,
     `header = ${headerless ? 'false' : 'true'}`,
     `delim = ${literal(head.delimiter)}`,
@@ -201,7 +201,7 @@ async function readCsv(db: Db, file: InputFile, fileId: number, ctx: ReadContext
   const duckRead = async (source: string, gzip: boolean): Promise<void> => {
     try {
       await freshRejects(db);
-      await insertRaw(db, table, fileId, 'null', sources, `read_csv(${literal(source)}, ${options(source, gzip).join(', ')})`);
+      await insertRaw(db, table, fileId, 'null', sources, `read_csv(${literal(source)}, ${options(gzip).join(', ')})`);
       await db.exec(
         `insert into ingest_structural
          select ${fileId}, line, first(${STRUCTURAL_REASON} order by column_idx), first(csv_line)
