@@ -5,7 +5,6 @@ import path from 'node:path';
 import { Db } from '../worker/db.ts';
 import { MODELS, modelSql, paramsFor } from '../worker/models.ts';
 import { pipeline } from './helpers/pipeline.ts';
-import { FREE_TEXT_PATTERNS } from '../worker/analysis/freetext.ts';
 
 const EXAMPLE = path.resolve(import.meta.dirname, 'fixtures', 'edge-cases', 'input');
 const DATA_TESTS = path.join(import.meta.dirname, 'data');
@@ -28,7 +27,7 @@ describe('SQL models', () => {
 
   it('every model EXPLAINs against the fixture schema', async () => {
     const params = {
-      default_timezone: "UTC", attribution_hours: 72, blast_size: 500, ...FREE_TEXT_PATTERNS,
+      default_timezone: "UTC", attribution_hours: 72, blast_size: 500,
       period_start: '2026-03-01', period_end: '2026-03-31', previous_start: '2026-02-01', previous_end: '2026-02-28', trend_start: '2026-01-01',
     };
     for (const model of MODELS) {

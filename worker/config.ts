@@ -147,3 +147,18 @@ export function memoryLimit(setting: string, exportBytes: number, machineBytes: 
   const mb = (bytes: number): number => Math.floor(bytes / 2 ** 20);
   return `${Math.max(700, Math.min(mb(2 * exportBytes), mb(machineBytes / 2)))}MB`;
 }
+
+/**
+ * The free-text request classifier (analysis/freetext.ts), as `npm run train:freetext` fits it:
+ * the L2 penalty, gradient-descent steps and rate, the rows a feature must occur in, the decimals
+ * the weights are kept to, and the probability from which a reply is a request. Chosen by
+ * cross-validation on the training replies, never on the held-out set.
+ */
+export const FREE_TEXT_MODEL = {
+  l2: 1e-4,
+  iterations: 2000,
+  learningRate: 10,
+  minCount: 2,
+  decimals: 4,
+  threshold: 0.4,
+} as const;

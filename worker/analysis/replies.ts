@@ -1,6 +1,6 @@
 /**
- * How an inbound reply is read, once for keywords and once for free-text requests, in JavaScript
- * (tests, the methodology page) and in DuckDB (the models) alike:
+ * How an inbound reply is read, once for keywords (in DuckDB's models, and alike in JavaScript
+ * for the tests) and once for free-text requests (in JavaScript, analysis/freetext.ts):
  * - width: the full-width forms phones type in CJK input modes (`ＳＴＯＰ`, `！`, the ideographic
  *   space) become their ASCII letters, digits, marks and space, which is what Unicode NFKC does
  *   for them (DuckDB has no NFKC; the translation below is the same map, and a test checks it
@@ -26,7 +26,10 @@ const AROUND = String.raw`[\s\p{Z}\p{P}!-/:-@\[-\x60{-~]`;
 export const OPT_OUT_KEYWORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT', 'OPT OUT', 'STOP ALL'] as const;
 export const RE_OPT_IN_KEYWORDS = ['START', 'UNSTOP', 'YES'] as const;
 
-/** The SQL macros; the models call is_opt_out_keyword(body), is_re_opt_in_keyword(body) and reply_of(body). */
+/**
+ * The SQL macros; the models call is_opt_out_keyword(body) and is_re_opt_in_keyword(body). Free
+ * text is judged in JavaScript (analysis/freetext.ts, on replyOf) and joined back by body.
+ */
 export const REPLY_MACROS = `
 create or replace temp macro width_of(v) as case
   -- translate() costs 40 times a match: only a reply that has a full-width form pays for it
@@ -34,8 +37,6 @@ create or replace temp macro width_of(v) as case
   else v end;
 create or replace temp macro keyword_of(v) as upper(regexp_replace(regexp_replace(width_of(v),
   '${SPACE}+', ' ', 'g'), '^${AROUND}+|${AROUND}+$', '', 'g'));
-create or replace temp macro reply_of(v) as trim(regexp_replace(regexp_replace(lower(strip_accents(width_of(v))),
-  '[\u2018\u2019\u02bc\`]', '''', 'g'), '${SPACE}+', ' ', 'g'));
 create or replace temp macro is_opt_out_keyword(v) as keyword_of(v) in (${OPT_OUT_KEYWORDS.map(sqlString).join(', ')});
 create or replace temp macro is_re_opt_in_keyword(v) as keyword_of(v) in (${RE_OPT_IN_KEYWORDS.map(sqlString).join(', ')})`;
 

@@ -5,7 +5,7 @@ import { literal, type Db } from '../db.ts';
 import { OptoutError } from '../errors.ts';
 import type { IngestResult } from '../ingest/index.ts';
 import { createBusinessCalendar } from '../analysis/calendar.ts';
-import { FREE_TEXT_PATTERNS } from '../analysis/freetext.ts';
+import { writeFreeTextVerdicts } from '../analysis/freetext.ts';
 import { INTERMEDIATE_MODELS, MART_MODELS, runModels } from '../models.ts';
 import { dropStaged } from '../ingest/staging.ts';
 import { cohortRows, DIMENSIONS, periodTotals, type CohortRow, type Dimension, type Totals } from './cohorts.ts';
@@ -263,7 +263,6 @@ export async function writeBundle(db: Db, config: Config, ingested: IngestResult
     default_timezone: config.timezone,
     attribution_hours: config.attributionHours,
     blast_size: config.blastSize,
-    ...FREE_TEXT_PATTERNS,
   };
   await createBusinessCalendar(db);
   await db.unordered(async () => {
@@ -272,6 +271,8 @@ export async function writeBundle(db: Db, config: Config, ingested: IngestResult
     const split = INTERMEDIATE_MODELS.indexOf('intermediate/int_messages_identified') + 1;
     await runModels(db, params, INTERMEDIATE_MODELS.slice(0, split));
     if (!config.db) await dropStaged(db, 'messages');
+    // int_opt_out_requests joins the classifier's verdicts on the distinct inbound replies.
+    await writeFreeTextVerdicts(db);
     await runModels(db, params, INTERMEDIATE_MODELS.slice(split));
   });
   const { period, coverage } = await reviewPeriod(db, config);

@@ -1,5 +1,7 @@
--- one row per inbound message that asks to stop in free text without being a keyword, with
--- whether an opt-out event for the lead followed within 24 hours (the rules: analysis/freetext.ts)
+-- one row per inbound message that asks to stop in free text without being a keyword, with the
+-- reason it was judged so and whether an opt-out event for the lead followed within 24 hours.
+-- The verdicts come from free_text_verdicts, which the worker writes before this model runs: each
+-- distinct inbound non-keyword body judged once by the classifier in analysis/freetext.ts.
 with
 
 messages as (
@@ -11,23 +13,17 @@ opt_out_events as (
     select lead_no, event_at from int_opt_out_events where kind = 'opt_out'
 ),
 
-normalised as (
-    select
-        message_id,
-        studio_id,
-        lead_key,
-        lead_no,
-        sent_at,
-        local_date,
-        reply_of(body) as reply,
-    from messages
-),
-
 requests as (
-    select *
-    from normalised
-    where not regexp_matches(reply, $negated)
-        and (regexp_matches(reply, $strong) or (regexp_matches(reply, $weak) and not regexp_matches(reply, $look_alike)))
+    select
+        messages.message_id,
+        messages.studio_id,
+        messages.lead_key,
+        messages.lead_no,
+        messages.sent_at,
+        messages.local_date,
+        verdicts.reason,
+    from messages
+    join free_text_verdicts as verdicts using (body)
 ),
 
 final as (
@@ -43,6 +39,7 @@ final as (
             where e.lead_no = requests.lead_no
                 and epoch_us(e.event_at) between epoch_us(requests.sent_at) and epoch_us(requests.sent_at) + 86400e6
         ) as is_processed,
+        requests.reason,
     from requests
 )
 
