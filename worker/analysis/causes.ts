@@ -245,13 +245,13 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
   // The campaign with the most extra opt-outs in each window, then the cells the allocation is
   // fitted on: per spike, part, combination of risk factors and (in the window) whether the
   // messages belong to that campaign.
-  const tops = spikes.map((spike, i) => {
-    const best = campaignRows
-      .filter((c) => c.spike_no === i && c.campaign !== '(none)')
-      .map((c) => ({ campaign: c.campaign, excess: c.x - c.n * spike.baseline_rate }))
-      .sort((a, b) => b.excess - a.excess || (a.campaign < b.campaign ? -1 : 1))[0];
-    return best?.campaign ?? null;
-  });
+  const rankedCampaigns = spikes.map((spike, i) =>
+    campaignRows
+      .filter((c) => c.spike_no === i)
+      .map((c) => ({ ...c, excess: c.x - c.n * spike.baseline_rate }))
+      .sort((a, b) => b.excess - a.excess || (a.campaign < b.campaign ? -1 : 1)),
+  );
+  const tops = rankedCampaigns.map((list) => list.find((c) => c.campaign !== '(none)')?.campaign ?? null);
   await db.exec(`create or replace temp table spike_top (spike_no integer, campaign varchar)`);
   const topAppender = await db.appender('spike_top');
   tops.forEach((campaign, i) => {
@@ -295,7 +295,7 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
     // Missing personalisation only explains what neither the audience nor the campaign does.
     const allocation = allocateExcess(cells, excess, baselineRate, factorNames.indexOf('no_personalization'));
     const scores = new Map<Cause, number>(factorNames.map((f, j) => [f, allocation.factors[j]?.total ?? 0]));
-    const campaigns = campaignRows.filter((c) => c.spike_no === i).map((c) => ({ ...c, excess: c.x - c.n * baselineRate })).sort((a, b) => b.excess - a.excess);
+    const campaigns = rankedCampaigns[i] ?? [];
     const top = campaigns.find((c) => c.campaign === tops[i]);
     scores.set('irrelevant_content', top ? allocation.campaign : 0);
 

@@ -33,8 +33,8 @@ export const isPlain = (form: TextForm): boolean => form.encoding === 'utf8' && 
 
 
 /** The raw bytes of a file, gunzipped when it is gzip. */
-export function openBytes(path: string, gzip: boolean, start = 0): Readable {
-  const raw = createReadStream(path, { highWaterMark: 1 << 20, start });
+export function openBytes(path: string, gzip: boolean): Readable {
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   if (!gzip) return raw;
   const gunzip = createGunzip();
   raw.on('error', (e) => gunzip.destroy(e));
@@ -79,22 +79,24 @@ async function firstBytes(path: string, gzip: boolean, name: string, limit: numb
   return Buffer.concat(chunks);
 }
 
+/** The first 64 KB of a file decide its form (and hold its header). */
+export const HEAD_BYTES = 64 * 1024;
+
+const decoderLabel = (encoding: Exclude<Encoding, 'utf8'>): string =>
+  encoding === 'windows-1252' ? 'windows-1252' : encoding === 'utf16le' ? 'utf-16le' : 'utf-16be';
+
 /**
- * Tells a file's form from its first 64 KB: UTF-16 by its first bytes, and carriage-return line
- * breaks by the absence of any line feed. Windows-1252 needs the whole file (isSingleByteText),
- * read only when DuckDB found bytes that are not UTF-8 in it.
+ * Tells a file's form from its first 64 KB, read once: UTF-16 by its first bytes, and
+ * carriage-return line breaks by the absence of any line feed; returns those bytes decoded too
+ * (the header is read from them). Windows-1252 needs the whole file (isSingleByteText), read only
+ * when DuckDB found bytes that are not UTF-8 in it.
  */
-export async function detectForm(path: string, gzip: boolean, name: string): Promise<TextForm> {
-  const encoding = sniffEncoding(await firstBytes(path, gzip, name, 4096));
-  const head: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of utf8Chunks(path, gzip, { encoding, crLines: false })) {
-    head.push(chunk);
-    total += chunk.length;
-    if (total >= 64 * 1024) break;
-  }
-  const buf = Buffer.concat(head);
-  return { encoding, crLines: buf.includes(0x0d) && !buf.includes(0x0a) };
+export async function detectForm(path: string, gzip: boolean, name: string): Promise<{ form: TextForm; head: Buffer }> {
+  const raw = await firstBytes(path, gzip, name, HEAD_BYTES);
+  const encoding = sniffEncoding(raw);
+  const decoded = encoding === 'utf8' ? raw : Buffer.from(new TextDecoder(decoderLabel(encoding)).decode(raw), 'utf8');
+  const form = { encoding, crLines: decoded.includes(0x0d) && !decoded.includes(0x0a) };
+  return { form, head: form.crLines ? new CrToLf().push(decoded) : decoded };
 }
 
 /**
@@ -125,8 +127,7 @@ export async function* utf8Chunks(path: string, gzip: boolean, form: TextForm): 
       for await (const chunk of stream as AsyncIterable<Buffer>) yield lf ? lf.push(chunk) : chunk;
       return;
     }
-    const label = form.encoding === 'windows-1252' ? 'windows-1252' : form.encoding === 'utf16le' ? 'utf-16le' : 'utf-16be';
-    const decoder = new TextDecoder(label);
+    const decoder = new TextDecoder(decoderLabel(form.encoding));
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       const text = decoder.decode(chunk, { stream: true });
       if (text.length > 0) yield lf ? lf.push(Buffer.from(text, 'utf8')) : Buffer.from(text, 'utf8');
@@ -157,16 +158,27 @@ class CrToLf {
   }
 }
 
-/** Writes chunks to a file, waiting for the stream to drain. */
-export async function writeChunks(chunks: AsyncIterable<Buffer>, dest: string): Promise<void> {
+/** A file written by awaited writes, each waiting for the stream to drain; close() when done. */
+export function fileSink(dest: string): { write(bytes: Buffer): Promise<void>; close(): Promise<void> } {
   const out = createWriteStream(dest);
+  return {
+    write: async (bytes) => {
+      if (!out.write(bytes)) await once(out, 'drain');
+    },
+    close: async () => {
+      out.end();
+      await once(out, 'close');
+    },
+  };
+}
+
+/** Writes chunks to a file. */
+export async function writeChunks(chunks: AsyncIterable<Buffer>, dest: string): Promise<void> {
+  const sink = fileSink(dest);
   try {
-    for await (const chunk of chunks) {
-      if (!out.write(chunk)) await once(out, 'drain');
-    }
+    for await (const chunk of chunks) await sink.write(chunk);
   } finally {
-    out.end();
-    await once(out, 'close');
+    await sink.close();
   }
 }
 

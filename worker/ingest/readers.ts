@@ -2,10 +2,8 @@ import path from 'node:path';
 import { ident, literal, type Db } from '../db.ts';
 import { OptoutError } from '../errors.ts';
 import type { InputFile } from './discover.ts';
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { isPlain, isSingleByteText, PLAIN, replaceLines, utf8Chunks, writeChunks, type TextForm } from './encoding.ts';
-import { readableAsIs, scanCsv, type CsvScan, type ScanOptions } from './scan.ts';
+import { fileSink, isPlain, isSingleByteText, PLAIN, replaceLines, utf8Chunks, writeChunks, type TextForm } from './encoding.ts';
+import { readableAsIs, scanCsv, TEXT_AFTER_QUOTE, type CsvScan, type ScanOptions } from './scan.ts';
 import { readFirstLine, readHead, type LineMap } from './textfile.ts';
 import { headerRequired, rawColumns, tableDef, type TableDef, type TableName } from './tables.ts';
 import { isTwilioHeader, twilioColumns } from './twilio.ts';
@@ -123,12 +121,15 @@ const looksLikePhone = (s: string): boolean => /^[+\d\s().-]{7,}$/.test(s.trim()
 const FIELD_COUNTS = `coalesce(nullif(regexp_extract(error_message, 'Found: (\\d+)', 1), '') || ' where the header has '
   || nullif(regexp_extract(error_message, 'Columns: (\\d+)', 1), ''), error_message)`;
 
+/** The reason of a line with bytes that are not UTF-8 (the file stays UTF-8: see encoding.ts). */
+const NOT_UTF8 = 'not UTF-8 text: the line has bytes of another encoding (such as Latin-1); save the file as UTF-8';
+
 /** Plain words for the CSV parser's reasons a record cannot be split into the header's fields. */
 const STRUCTURAL_REASON = `case error_type
   when 'TOO MANY COLUMNS' then 'too many fields: ' || ${FIELD_COUNTS}
   when 'MISSING COLUMNS' then 'too few fields: ' || ${FIELD_COUNTS}
-  when 'INVALID ENCODING' then 'not UTF-8 text: the line has bytes of another encoding (such as Latin-1); save the file as UTF-8'
-  when 'UNQUOTED VALUE' then 'a quoted field has text after its closing quote'
+  when 'INVALID ENCODING' then ${literal(NOT_UTF8)}
+  when 'UNQUOTED VALUE' then ${literal(TEXT_AFTER_QUOTE)}
   else lower(error_type) || ': ' || error_message
 end`;
 
@@ -139,20 +140,11 @@ async function freshRejects(db: Db): Promise<void> {
 
 /** Writes what a rewriting scan gives (scan.ts) to a file. */
 async function rewriteTo(dest: string, source: AsyncIterable<Buffer>, options: ScanOptions, placeholder: Buffer): Promise<void> {
-  const out = createWriteStream(dest);
+  const sink = fileSink(dest);
   try {
-    await scanCsv(source, {
-      ...options,
-      rewrite: {
-        placeholder,
-        write: async (bytes) => {
-          if (!out.write(bytes)) await once(out, 'drain');
-        },
-      },
-    });
+    await scanCsv(source, { ...options, rewrite: { placeholder, write: sink.write } });
   } finally {
-    out.end();
-    await once(out, 'close');
+    await sink.close();
   }
 }
 
@@ -281,7 +273,7 @@ async function readCsv(db: Db, file: InputFile, fileId: number, ctx: ReadContext
 }
 
 async function hasEncodingRejects(db: Db, fileId: number): Promise<boolean> {
-  const rows = await db.query(`select 1 from ingest_structural where file_id = ${fileId} and reason like 'not UTF-8 text%' limit 1`);
+  const rows = await db.query(`select 1 from ingest_structural where file_id = ${fileId} and reason = ${literal(NOT_UTF8)} limit 1`);
   return rows.length > 0;
 }
 
@@ -319,7 +311,7 @@ async function readJsonLines(db: Db, file: InputFile, fileId: number, ctx: ReadC
   let gzip = isPlain(form) && file.gzip;
   try {
     let rejects = await readLines(source, gzip);
-    if (rejects.length > 0 && form.encoding === 'utf8' && rejects.some((r) => r.reason.startsWith('not UTF-8')) && (await isSingleByteText(file.path, file.gzip))) {
+    if (rejects.length > 0 && form.encoding === 'utf8' && rejects.some((r) => r.reason === NOT_UTF8) && (await isSingleByteText(file.path, file.gzip))) {
       form = { ...form, encoding: 'windows-1252' };
       source = await copy('utf8', utf8Chunks(file.path, file.gzip, form));
       gzip = false;

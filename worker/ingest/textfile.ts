@@ -1,5 +1,5 @@
 import { OptoutError } from '../errors.ts';
-import { detectForm, utf8Chunks, type TextForm } from './encoding.ts';
+import { detectForm, HEAD_BYTES, utf8Chunks, type TextForm } from './encoding.ts';
 
 export interface Head {
   /** The header's field names, as written (BOM and surrounding spaces removed). */
@@ -35,9 +35,13 @@ export function splitRecord(line: string, delimiter: string): string[] {
   return out;
 }
 
-/** The first `limit` bytes of a file's text, as UTF-8, with the encoding they were decoded from. */
+/**
+ * The first `limit` bytes of a file's text, as UTF-8, with the form they were decoded from. The
+ * first 64 KB come from detectForm's one read; only a longer limit reads the file again.
+ */
 async function headText(path: string, name: string, gzip: boolean, limit: number): Promise<{ buf: Buffer; form: TextForm }> {
-  const form = await detectForm(path, gzip, name);
+  const { form, head } = await detectForm(path, gzip, name);
+  if (limit <= HEAD_BYTES) return { buf: head, form };
   const chunks: Buffer[] = [];
   let total = 0;
   try {
@@ -58,7 +62,7 @@ async function headText(path: string, name: string, gzip: boolean, limit: number
  * start (once UTF-16 is decoded) is not CSV.
  */
 export async function readHead(path: string, name: string, gzip: boolean): Promise<{ head: Head; firstLine: string; form: TextForm }> {
-  const { buf, form } = await headText(path, name, gzip, 64 * 1024);
+  const { buf, form } = await headText(path, name, gzip, HEAD_BYTES);
   if (buf.length === 0) throw new OptoutError(`${name}: the file is empty (a header line is required)`);
   if (buf.subarray(0, 8192).includes(0)) throw new OptoutError(`${name}: not a CSV file (it contains binary data)`);
   let text = buf.toString('utf8');
