@@ -1,5 +1,15 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue, type DuckDBAppender } from '@duckdb/node-api';
 
+/** OPTOUT_PROFILE=1 prints each statement's wall time on stderr (for profiling, not for users). */
+const PROFILE = process.env.OPTOUT_PROFILE === '1';
+
+function profileLine(started: number, sql: string): void {
+  const ms = performance.now() - started;
+  if (ms < 20) return;
+  const head = sql.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim().slice(0, 110);
+  process.stderr.write(`[profile] ${(ms / 1000).toFixed(2)}s ${head}\n`);
+}
+
 export type Params = Record<string, DuckDBValue>;
 
 export interface DbOptions {
@@ -43,11 +53,15 @@ export class Db {
   }
 
   async exec(sql: string, params?: Params): Promise<void> {
+    const t = PROFILE ? performance.now() : 0;
     await this.connection.run(sql, params);
+    if (PROFILE) profileLine(t, sql);
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T[]> {
+    const t = PROFILE ? performance.now() : 0;
     const reader = await this.connection.runAndReadAll(sql, params);
+    if (PROFILE) profileLine(t, sql);
     return reader.getRowObjectsJS() as T[];
   }
 
