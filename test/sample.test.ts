@@ -35,6 +35,19 @@ describe('the bundled sample export', () => {
     expect(flagged('frequency_7d', '7+')).toBe('high');
     expect(flagged('send_hour', '23')).toBe('high');
     expect(flagged('campaign', 's2-partner-promo-2026-09-28')).toBe('high');
+    // Every dimension splits the month's reached texts and attributed opt-outs exactly.
+    for (const [dimension, rows] of Object.entries(report.cohorts)) {
+      expect(rows.reduce((s, r) => s + r.reached, 0), dimension).toBe(report.totals.reached);
+      expect(rows.reduce((s, r) => s + r.opt_outs, 0), dimension).toBe(report.totals.attributed_opt_outs);
+    }
+    // The weekdays agree with the daily trend of the month (all studios).
+    const byWeekday = new Map<string, number>();
+    for (const t of report.trend) {
+      if (t.studio_id !== null || t.date < report.period.start || t.date > report.period.end) continue;
+      const key = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][new Date(`${t.date}T00:00:00Z`).getUTCDay()] as string;
+      byWeekday.set(key, (byWeekday.get(key) ?? 0) + t.reached);
+    }
+    expect(Object.fromEntries(report.cohorts.day_of_week.map((r) => [r.key, r.reached]))).toEqual(Object.fromEntries(byWeekday));
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Db, Params } from './db.ts';
 import { REPLY_MACROS } from './analysis/replies.ts';
+import { GENERATED } from './catalog/sql.ts';
 
 /**
  * The ordered list of SQL models (worker/sql/<layer>/<name>.sql). The runner wraps each in
@@ -43,8 +44,17 @@ export function modelName(model: string): string {
   return model.split('/').pop() as string;
 }
 
+/** A model's SQL, with the parts the catalog generates (`{{ name }}`) put in. */
 export async function modelSql(model: string): Promise<string> {
-  return readFile(new URL(`./sql/${model}.sql`, import.meta.url), 'utf8');
+  return expandGenerated(await readFile(new URL(`./sql/${model}.sql`, import.meta.url), 'utf8'), model);
+}
+
+export function expandGenerated(sql: string, model: string): string {
+  return sql.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (_m, name: string) => {
+    const part = GENERATED[name];
+    if (!part) throw new Error(`${model}.sql: {{ ${name} }} is not a part the catalog generates`);
+    return part();
+  });
 }
 
 /** The parameters a SQL text refers to, taken from `all`. A missing one is a programming error. */
@@ -64,13 +74,27 @@ export function isView(sql: string): boolean {
 }
 
 /**
+ * Whether a body uses a name as a whole word, both lower-cased: an occurrence counts when the
+ * characters either side of it are not letters or digits (a letter is a character with a case, so
+ * scripts without case count as boundaries). The first occurrence is tested first; only when it
+ * is inside a word ("Ann" in "Annual") are the others, by splitting the body at the name.
+ */
+const WORD_MACROS = `create or replace temp macro is_word_char(c) as c <> '' and (lower(c) <> upper(c) or c between '0' and '9');
+create or replace temp macro word_at(b, n, p) as p > 0 and not is_word_char(substr(b, p - 1, 1)) and not is_word_char(substr(b, p + length(n), 1));
+create or replace temp macro word_anywhere(b, n) as list_bool_or(list_transform(
+  list_zip((string_split(b, n))[:-2], (string_split(b, n))[2:]),
+  x -> not is_word_char(right(x[1], 1)) and not is_word_char(left(x[2], 1))));
+create or replace temp macro has_word(b, n) as word_at(b, n, strpos(b, n)) or coalesce(word_anywhere(case when not word_at(b, n, strpos(b, n)) then b end, n), false);`;
+
+/**
  * Macros the models share. lead_no is the 64-bit number for a (studio, lead_key) pair that
  * int_leads, int_messages_identified and int_opt_out_events must compute alike: the joins,
  * windows and distinct counts over millions of rows run on it rather than on two strings. The
  * reply macros read inbound bodies as keywords and as free text (analysis/replies.ts).
  */
 export const MACROS = `create or replace temp macro lead_no(studio_id, lead_key) as hash(studio_id, lead_key);
-${REPLY_MACROS}`;
+${REPLY_MACROS};
+${WORD_MACROS}`;
 
 export async function runModels(db: Db, params: Params, models: readonly string[]): Promise<void> {
   await db.exec(MACROS);

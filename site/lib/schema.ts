@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CAUSES, CHECKS, DIMENSIONS, type Cause, type Check, type Dimension } from '../../worker/report/names.ts';
+import { CAUSES, CHECKS, DIMENSIONS, type Cause, type Check, type Dimension } from '../../worker/catalog/index.ts';
 
 export { CAUSES, CHECKS, DIMENSIONS, type Cause, type Check, type Dimension };
 

@@ -1,5 +1,6 @@
 import type { Db } from '../db.ts';
-import { CAUSES, DIMENSIONS, type Cause, type Dimension } from '../report/names.ts';
+import { CAUSE_CATALOG, CAUSES, DIMENSIONS, type Cause, type Dimension } from '../catalog/index.ts';
+import { factorColumns, factorSql, FACTOR_CAUSES } from '../catalog/sql.ts';
 import { allocateExcess, type Cell } from './attribution.ts';
 
 export { CAUSES, type Cause };
@@ -26,46 +27,13 @@ import type { Spike } from './spikes.ts';
  */
 
 
-/** What fixes each cause: the known remedies, in plain words. */
-export const ACTIONS: Record<Cause, string> = {
-  unverified_consent:
-    'Get permission first: stop texting leads whose consent was never captured or came with an imported list until they opt in themselves (a web form or a keyword), and revisit how this source collects consent.',
-  cold_leads:
-    'Check in at least every 18 months: send leads you have not heard from one re-permission message ("Reply YES to keep hearing from us") before any campaign, and stop texting those who do not answer.',
-  old_list_blast:
-    'Do not blast old lists: send campaigns only to leads engaged in the last 18 months, re-confirm the rest first, and split large sends.',
-  excessive_frequency:
-    'Cut frequency: cap texts at 3 a week per lead and stop automations stacking on top of weekly campaigns.',
-  poor_timing: 'Send in daytime: schedule every campaign between 08:00 and 21:00 in the studio\'s time zone.',
-  irrelevant_content:
-    'Make content relevant and identify the sender: name the studio in every message, and send partner or off-topic offers only to leads who asked for them.',
-  no_personalization: 'Personalise: greet the lead by name and speak to what they signed up for.',
-  previous_negative_experience:
-    'Handle returning leads with care: confirm their re-subscription, and keep their messages to what they asked for.',
-  opt_out_handling:
-    'Honour opt-outs: treat free-text requests ("please stop") as opt-outs within 24 hours, suppress opted-out and deactivated numbers before every send, and process the carriers\' daily deactivation file.',
-};
+/** What fixes each cause (the catalog's words). */
+export const ACTIONS: Record<Cause, string> = Object.fromEntries(CAUSES.map((c) => [c, CAUSE_CATALOG[c].action])) as Record<Cause, string>;
 
-/** Risk factors: SQL over int_messages_cohorts, and the cohort dimension that shows each. */
-const QUIET_HOURS = ['00', '01', '02', '03', '04', '05', '06', '07', '21', '22', '23'];
-
-/**
- * Risk factors: SQL over int_messages_cohorts, the cohort dimension that shows each and the keys
- * of that dimension that are the risk (null: any key; the one carrying most excess is named).
- */
-const FACTORS: Record<Exclude<Cause, 'irrelevant_content'>, { sql: string; dimension: Dimension; keys: string[] | null; who: string }> = {
-  unverified_consent: { sql: 'is_unverified_consent', dimension: 'consent', keys: ['none', 'unverified'], who: 'leads whose consent was never verified' },
-  cold_leads: { sql: 'is_cold and not is_blast', dimension: 'engagement', keys: ['366-547d', '548d+'], who: 'leads with no contact for over a year' },
-  old_list_blast: { sql: 'is_blast and (is_cold or is_old_lead)', dimension: 'campaign_type', keys: ['blast'], who: 'leads on an old list, in a blast' },
-  excessive_frequency: { sql: 'is_high_frequency', dimension: 'frequency_7d', keys: ['4-6', '7+'], who: 'leads who had 4 or more texts that week' },
-  poor_timing: { sql: 'is_quiet_hours', dimension: 'send_hour', keys: QUIET_HOURS, who: 'leads texted before 08:00 or after 21:00 local time' },
-  no_personalization: { sql: 'is_unpersonalised', dimension: 'campaign', keys: null, who: 'leads in messages that did not use their name' },
-  previous_negative_experience: { sql: 'is_resubscribed_after_opt_out', dimension: 'campaign', keys: null, who: 'leads who had opted out before and come back' },
-  opt_out_handling: { sql: 'is_opt_out_ignored', dimension: 'campaign', keys: null, who: 'leads who had already asked to stop' },
-};
-
-/** The columns of int_messages_cohorts the factors' SQL reads (their flags, all named is_...). */
-const FACTOR_COLUMNS = [...new Set(Object.values(FACTORS).flatMap((f) => f.sql.match(/\bis_\w+/g) ?? []))];
+/** The columns of int_messages_cohorts the risk factors read (catalog/causes.ts). */
+const FACTOR_COLUMNS = factorColumns();
+/** Those that are not already cohort keys. */
+const FLAG_COLUMNS = FACTOR_COLUMNS.filter((c) => !(DIMENSIONS as readonly string[]).includes(c));
 
 /**
  * A cause is listed when it carries at least this share of the excess and its messages drew this
@@ -199,12 +167,12 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
   await loadDays(db, spikes.map((s) => ({ studioId: s.studio_id, window: s.days.map((d) => d.date), baseline: s.baseline_dates })));
   // Each (studio, day) any spike needs is summarised once: per cohort, and per risk factor.
   // A spike's window and baseline are then sums of those days (spikes overlap, days do not).
-  const factorNames = Object.keys(FACTORS) as (keyof typeof FACTORS)[];
+  const factorNames = FACTOR_CAUSES;
   // One read of the spike days: messages sharing every cohort key and every risk factor are
   // counted together (an overall spike's baseline is eight weeks of every studio, most of the
   // messages), and both summaries below are sums over these combinations.
   await db.exec(`create or replace temp table spike_day_combos as
-    select studio_id, local_date, ${DIMENSIONS.join(', ')}, ${FACTOR_COLUMNS.join(', ')},
+    select studio_id, local_date, ${DIMENSIONS.join(', ')}, ${FLAG_COLUMNS.join(', ')},
       count(*) as n, sum(count_opt_outs) as x
     from int_messages_cohorts m
     semi join (select distinct studio_id, local_date from spike_days) d using (studio_id, local_date)
@@ -222,11 +190,11 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
     group by all`);
   // Distinct leads, campaigns and import batches: only the windows' own messages.
   await db.exec(`create or replace temp table spike_window_messages as
-    select d.spike_no, m.lead_no, m.campaign, m.count_opt_outs, m.is_missing_sender_id, m.lead_source, m.lead_created_on,
-      ${FACTOR_COLUMNS.join(', ')}
+    select d.spike_no, m.lead_no, m.count_opt_outs, m.is_missing_sender_id, m.lead_created_on,
+      ${[...new Set(['campaign', 'lead_source', ...FACTOR_COLUMNS])].map((c) => `m.${c}`).join(', ')}
     from int_messages_cohorts m join spike_days d using (studio_id, local_date) where d.part = 'window'`);
   const leads = await db.query<Record<string, number> & { spike_no: number }>(`
-    select spike_no, ${factorNames.map((f) => `count(distinct lead_no) filter (where ${FACTORS[f].sql})::integer as "leads_${f}"`).join(', ')}
+    select spike_no, ${factorNames.map((f) => `count(distinct lead_no) filter (where ${factorSql(f)})::integer as "leads_${f}"`).join(', ')}
     from spike_window_messages group by spike_no`);
   const campaignRows = await db.query<{ spike_no: number; campaign: string; n: number; x: number; missing_sender: number }>(`
     select spike_no, campaign, count(*)::integer as n, sum(count_opt_outs)::integer as x,
@@ -237,7 +205,7 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
     select spike_no, coalesce(lead_source, 'unknown') as lead_source, strftime(lead_created_on, '%Y-%m-%d') as created_on,
       count(distinct lead_no)::integer as leads, sum(count_opt_outs)::integer as x
     from spike_window_messages
-    where is_unverified_consent and lead_created_on is not null
+    where ${factorSql('unverified_consent')} and lead_created_on is not null
     group by all
     order by leads desc`);
   await db.exec('drop table spike_window_messages');
@@ -262,7 +230,7 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
   });
   topAppender.closeSync();
   const cellRows = await db.query<Record<string, boolean | number | string> & { spike_no: number; part: string; top: boolean; n: number; x: number }>(`
-    select d.spike_no, d.part, ${factorNames.map((f, j) => `coalesce(${FACTORS[f].sql}, false) as "f${j}"`).join(', ')},
+    select d.spike_no, d.part, ${factorNames.map((f, j) => `coalesce(${factorSql(f)}, false) as "f${j}"`).join(', ')},
       coalesce(c.campaign = t.campaign, false) and d.part = 'window' as top,
       sum(c.n)::integer as n, sum(c.x)::integer as x
     from spike_day_combos c
@@ -287,7 +255,7 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
       .map((r) => ({ window: r.part === 'window', factors: factorNames.map((_f, j) => r[`f${j}`] === true), topCampaign: r.top, n: r.n, x: r.x }));
     /** A factor's messages and opt-outs in one part, and in the window its distinct leads. */
     const factor = (f: string, part: string): Counts & { leads: number } => {
-      const j = factorNames.indexOf(f as keyof typeof FACTORS);
+      const j = factorNames.indexOf(f as (typeof FACTOR_CAUSES)[number]);
       const mine = cells.filter((c) => c.window === (part === 'window') && c.factors[j]);
       const leadCount = part === 'window' ? (leads.find((x) => x.spike_no === i)?.[`leads_${f}`] ?? 0) : 0;
       return { n: mine.reduce((s, c) => s + c.n, 0), x: mine.reduce((s, c) => s + c.x, 0), leads: leadCount };
@@ -313,8 +281,8 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
       const score = scores.get(cause) ?? 0;
       const share = score / denominator;
       if (!listed(cause) && cause !== forced) continue;
-      const dimension: Dimension = cause === 'irrelevant_content' ? 'campaign' : FACTORS[cause].dimension;
-      const allowed = cause === 'irrelevant_content' ? null : FACTORS[cause].keys;
+      const dimension: Dimension = CAUSE_CATALOG[cause].dimension;
+      const allowed: readonly string[] | null = CAUSE_CATALOG[cause].keys;
       const carrying = decomposition[dimension].find((r) => !allowed || allowed.includes(r.key));
       const key = cause === 'irrelevant_content' && top ? top.campaign : (carrying?.key ?? '');
       rows.push({ cause, dimension, key, excess_opt_outs: score, share, evidence: '', action: ACTIONS[cause] });
@@ -352,7 +320,7 @@ function evidenceFor(row: CauseRow, c: EvidenceContext): string {
   }
   const f = c.factor as Counts & { leads: number };
   const b = c.baselineFactor as Counts & { leads: number };
-  const who = FACTORS[row.cause as keyof typeof FACTORS].who;
+  const who = CAUSE_CATALOG[row.cause].who;
   const before = b.n > 0 ? `${pct(b.x / b.n)} before` : 'no such messages before';
   let tail = '';
   if (row.cause === 'unverified_consent' && c.batch && c.batch.leads >= Math.max(20, f.leads * 0.3)) {

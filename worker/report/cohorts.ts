@@ -1,17 +1,8 @@
 import type { Db } from '../db.ts';
 import { fitBetaPrior, funnelLimits, rateFlag, shrunkRate, wilson } from '../analysis/stats.ts';
-import { DIMENSIONS, type Dimension } from './names.ts';
+import { DIMENSION_CATALOG, DIMENSIONS, type Dimension, type DimensionEntry } from '../catalog/index.ts';
 
 export { DIMENSIONS, type Dimension };
-
-/** Ordinal dimensions keep their natural order; the others are listed by reached messages. */
-const KEY_ORDER: Partial<Record<Dimension, string[]>> = {
-  lead_age: ['0-7d', '8-30d', '31-90d', '91-180d', '181-365d', '366-547d', '548d+', 'unknown'],
-  frequency_7d: ['1', '2', '3', '4-6', '7+'],
-  consent: ['verified', 'unverified', 'none', 'unknown'],
-  engagement: ['0-90d', '91-365d', '366-547d', '548d+', 'unknown'],
-  send_hour: Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0')),
-};
 
 export interface CohortRow {
   key: string;
@@ -65,7 +56,9 @@ export async function periodTotals(db: Db): Promise<{ current: Totals; previous:
 }
 
 function sortRows(dimension: Dimension, rows: CohortRow[]): CohortRow[] {
-  const order = KEY_ORDER[dimension];
+  // a dimension with fixed keys lists them in the catalog's order; the others by reached messages
+  const entry: DimensionEntry = DIMENSION_CATALOG[dimension];
+  const order = entry.order === 'fixed' ? entry.keys.map((k) => k.key) : null;
   if (order) {
     const at = (k: string): number => (order.includes(k) ? order.indexOf(k) : order.length);
     return rows.sort((a, b) => at(a.key) - at(b.key) || (a.key < b.key ? -1 : 1));

@@ -1,40 +1,9 @@
 import type { Db } from '../db.ts';
-import { CHECKS, type Check } from './names.ts';
+import { CHECK_CATALOG, CHECKS, type Check } from '../catalog/index.ts';
+import { maskedNumber } from '../catalog/mask.ts';
 
 export { CHECKS, type Check };
 
-
-/** What each check means and what fixes it, in plain words. */
-export const CHECK_TEXT: Record<Check, { title: string; action: string }> = {
-  sent_after_opt_out: {
-    title: 'Messages sent after the lead opted out',
-    action: 'Suppress opted-out numbers before every send (import tables/suppress.csv into the CRM), and find which tool keeps texting them. The law allows at most 10 business days to honour an opt-out.',
-  },
-  unprocessed_opt_out_request: {
-    title: 'Requests to stop, written in words, that nobody processed',
-    action: 'Treat "please stop", "take me off your list" and the like as opt-outs within 24 hours: opt the lead out in the CRM and reply with a confirmation.',
-  },
-  sent_to_deactivated: {
-    title: 'Messages to numbers a carrier reported as disconnected',
-    action: "Process the carriers' daily deactivation file: remove those numbers before the next send; a new owner of the number never agreed to your texts.",
-  },
-  sent_without_consent: {
-    title: 'Messages to leads with no consent on record',
-    action: 'Get permission first: do not text a lead until consent is captured (web form, keyword or signed waiver), and record when and how.',
-  },
-  check_in_overdue: {
-    title: 'Messages to leads not heard from in 18 months',
-    action: 'Check in at least every 18 months: ask silent leads to confirm ("Reply YES to keep hearing from us") before any campaign.',
-  },
-  quiet_hours: {
-    title: 'Messages sent before 08:00 or after 21:00 local time',
-    action: "Schedule campaigns and automations between 08:00 and 21:00 in the studio's time zone.",
-  },
-  missing_sender_id: {
-    title: 'Messages that do not say who is texting',
-    action: 'Identify the sender: start every message with the studio name.',
-  },
-};
 
 export interface ComplianceRow {
   check: Check;
@@ -57,12 +26,10 @@ interface CountRow {
   late_messages: number;
 }
 
-/** `+14155550123` -> `(•••) •••-0123`; other numbers keep only their last 4 digits. */
+/** A lead's number as the report shows it: only its last 4 digits (the catalog's one masker). */
 export function maskPhone(phone: string | null): string {
   if (!phone) return 'unknown number';
-  const digits = phone.replace(/\D/g, '');
-  const last4 = digits.slice(-4).padStart(4, '•');
-  return phone.startsWith('+1') && digits.length === 11 ? `(•••) •••-${last4}` : `••• ${last4}`;
+  return maskedNumber(phone.replace(/\D/g, '').padStart(4, '•'));
 }
 
 const iso = (d: unknown): string => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d));
@@ -83,7 +50,8 @@ export async function complianceRows(db: Db): Promise<ComplianceRow[]> {
       studios: counts
         .filter((c) => c.check === check && c.studio_id !== null)
         .map((c) => ({ studio_id: c.studio_id as string, messages: c.messages, leads: c.leads })),
-      ...CHECK_TEXT[check],
+      title: CHECK_CATALOG[check].title,
+      action: CHECK_CATALOG[check].action,
       examples: examples
         .filter((e) => e.check === check)
         .map((e) => ({ studio_id: e.studio_id, date: iso(e.last_date), phone: maskPhone(e.phone) })),

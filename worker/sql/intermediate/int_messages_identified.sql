@@ -96,6 +96,17 @@ final as (
             when contains(body, first_name) then false
             else not contains(lower(body), lower(first_name))
         end as is_unpersonalised,
+        -- the personalization dimension: 'yes' when an outbound body has the lead's first name as
+        -- a whole word (any case), 'no' when the lead has a first name and the body lacks it,
+        -- 'unknown' otherwise (not outbound, no first name, no body). The word test is given only
+        -- the bodies that contain the name at all (a CASE may be evaluated for every row).
+        case
+            when direction is distinct from 'outbound' or body is null or first_name is null then 'unknown'
+            when coalesce(has_word(
+                case when contains(lower(body), lower(first_name)) then lower(body) end, lower(first_name)), false)
+                then 'yes'
+            else 'no'
+        end as personalization,
         -- an inbound body as a keyword: full-width forms narrowed, trimmed, upper-cased, spaces
         -- collapsed, Unicode punctuation around stripped (analysis/replies.ts)
         -- (the macros are given no outbound body: DuckDB evaluated a CASE's branch for every row

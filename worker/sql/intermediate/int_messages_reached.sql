@@ -19,6 +19,7 @@ messages as (
         local_hour,
         is_missing_sender_id,
         is_unpersonalised,
+        personalization,
         is_reached,
     from int_messages_identified
     where is_reached or direction = 'inbound'
@@ -133,6 +134,7 @@ final as (
         cast(make_timestamp(epoch_us(created_at)) as date) as lead_created_on,
         is_missing_sender_id,
         is_unpersonalised,
+        personalization,
         -- the checks over the lead's history: false unless int_message_history_checks has the message
         coalesce(is_sent_after_opt_out, false) as is_sent_after_opt_out,
         business_days_after_opt_out,

@@ -10,7 +10,7 @@ checks as (
 
 requests as (
     select * from int_opt_out_requests
-    where not is_processed and local_date between $period_start::date and $period_end::date
+    where local_date between $period_start::date and $period_end::date
 ),
 
 leads as (
@@ -18,20 +18,8 @@ leads as (
 ),
 
 long as (
-    select 'sent_after_opt_out' as "check", studio_id, lead_no, local_date, business_days_after_opt_out > 10 as is_late
-    from checks where is_sent_after_opt_out
-    union all
-    select 'unprocessed_opt_out_request', studio_id, lead_no, local_date, null from requests
-    union all
-    select 'sent_to_deactivated', studio_id, lead_no, local_date, null from checks where is_sent_to_deactivated
-    union all
-    select 'sent_without_consent', studio_id, lead_no, local_date, null from checks where is_sent_without_consent
-    union all
-    select 'check_in_overdue', studio_id, lead_no, local_date, null from checks where is_check_in_overdue
-    union all
-    select 'quiet_hours', studio_id, lead_no, local_date, null from checks where is_quiet_hours
-    union all
-    select 'missing_sender_id', studio_id, lead_no, local_date, null from checks where is_missing_sender_id
+    -- one select per check, generated from the catalog (worker/catalog/checks.ts)
+    {{ check_rows }}
 ),
 
 per_lead as (

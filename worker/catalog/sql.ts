@@ -1,0 +1,70 @@
+/**
+ * The SQL the catalog generates. A model file names a generated part as `{{ name }}` (as dbt's
+ * macros do), and worker/models.ts puts the text in before the model runs; the rest of each model
+ * stays a visible SQL file.
+ */
+import { CAUSE_CATALOG, CAUSES, type Cause, type CauseEntry } from './causes.ts';
+import { CHECK_CATALOG, CHECKS, type CheckEntry } from './checks.ts';
+import { DIMENSION_CATALOG, DIMENSIONS, type DimensionEntry } from './dimensions.ts';
+
+const dimension = (name: (typeof DIMENSIONS)[number]): DimensionEntry => DIMENSION_CATALOG[name];
+
+/**
+ * The cohort keys of a reached message, as columns named after their dimension (for the select
+ * list of int_messages_cohorts, over int_messages_reached). A dimension stored as its key
+ * (`sql` is its own name) is not repeated.
+ */
+export function cohortKeyColumns(): string {
+  return DIMENSIONS.filter((d) => dimension(d).sql !== d)
+    .map((d) => `${dimension(d).sql} as ${d}`)
+    .join(',\n        ');
+}
+
+/** The base columns the key columns replace (a key named like a stored column, such as lead_source). */
+export function replacedColumns(): string[] {
+  return DIMENSIONS.filter((d) => dimension(d).sql !== d && new RegExp(`\\b${d}\\b`).test(dimension(d).sql));
+}
+
+/**
+ * cohort_counts: per dimension, messages and opt-outs first per lead and then per key. One
+ * dimension at a time: small hash tables and no distinct counts.
+ */
+export function cohortPerLead(): string {
+  return DIMENSIONS.map(
+    (d) =>
+      `select period, '${d}' as dimension, ${d} as key, lead_no, count(*) as reached, sum(count_opt_outs) as opt_outs\n    from in_period group by period, ${d}, lead_no`,
+  ).join('\n    union all\n    ');
+}
+
+/** check_leads: one row per message (or request) that breaks a check, with whether it came late. */
+export function checkRows(): string {
+  return CHECKS.map((name) => {
+    const c: CheckEntry = CHECK_CATALOG[name];
+    const from = c.from === 'messages' ? 'checks' : 'requests';
+    return `select '${name}' as "check", studio_id, lead_no, local_date, ${c.late ?? 'null::boolean'} as is_late from ${from} where ${c.flag}`;
+  }).join('\n    union all\n    ');
+}
+
+/** The causes with a risk factor, in catalog order. */
+export const FACTOR_CAUSES = CAUSES.filter((c) => CAUSE_CATALOG[c].factor !== null) as Exclude<Cause, 'irrelevant_content'>[];
+
+export function factorSql(cause: Cause): string {
+  const f = (CAUSE_CATALOG[cause] as CauseEntry).factor;
+  if (f === null) throw new Error(`cause ${cause} has no risk factor`);
+  return f;
+}
+
+/** The columns of int_messages_cohorts the risk factors read: cohort keys and is_... flags. */
+export function factorColumns(): string[] {
+  const words = new Set(FACTOR_CAUSES.flatMap((c) => factorSql(c).match(/\b[a-z_][a-z0-9_]*\b/g) ?? []));
+  return [...words].filter((w) => w.startsWith('is_') || (DIMENSIONS as readonly string[]).includes(w)).sort();
+}
+
+/** Every generated part a model may name. */
+export const GENERATED: Record<string, () => string> = {
+  cohort_key_columns: cohortKeyColumns,
+  replaced_columns: () => replacedColumns().join(', '),
+  cohort_per_lead: cohortPerLead,
+  dimension_columns: () => DIMENSIONS.join(', '),
+  check_rows: checkRows,
+};
