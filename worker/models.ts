@@ -74,17 +74,13 @@ export function isView(sql: string): boolean {
 }
 
 /**
- * Whether a body uses a name as a whole word, both lower-cased: an occurrence counts when the
- * characters either side of it are not letters or digits (a letter is a character with a case, so
- * scripts without case count as boundaries). The first occurrence is tested first; only when it
- * is inside a word ("Ann" in "Annual") are the others, by splitting the body at the name.
+ * A letter or digit by its code point (for whole-word tests): ASCII letters and digits, and the
+ * letters of other scripts (from U+00C0, but for x and the division sign, below the punctuation
+ * block at U+2000; the CJK blocks; the supplementary planes below the emoji). Give it a column,
+ * not an expression: a macro repeats its argument once per use.
  */
-const WORD_MACROS = `create or replace temp macro is_word_char(c) as c <> '' and (lower(c) <> upper(c) or c between '0' and '9');
-create or replace temp macro word_at(b, n, p) as p > 0 and not is_word_char(substr(b, p - 1, 1)) and not is_word_char(substr(b, p + length(n), 1));
-create or replace temp macro word_anywhere(b, n) as list_bool_or(list_transform(
-  list_zip((string_split(b, n))[:-2], (string_split(b, n))[2:]),
-  x -> not is_word_char(right(x[1], 1)) and not is_word_char(left(x[2], 1))));
-create or replace temp macro has_word(b, n) as word_at(b, n, strpos(b, n)) or coalesce(word_anywhere(case when not word_at(b, n, strpos(b, n)) then b end, n), false);`;
+const WORD_MACROS = `create or replace temp macro is_word_code(a) as (a between 48 and 57) or (a between 65 and 90) or (a between 97 and 122)
+  or (a between 192 and 8191 and a not in (215, 247)) or (a between 12352 and 65023) or (a between 65536 and 126975)`;
 
 /**
  * Macros the models share. lead_no is the 64-bit number for a (studio, lead_key) pair that

@@ -1,5 +1,6 @@
 import type { RunOptions } from '../../worker/config.ts';
 import { Db } from '../../worker/db.ts';
+import { DIMENSIONS } from '../../worker/catalog/index.ts';
 import { ingest } from '../../worker/ingest/index.ts';
 import { writeBundle, type Report } from '../../worker/report/bundle.ts';
 import { config, writeExport } from './export.ts';
@@ -57,7 +58,7 @@ export const MESSAGE_IDS = '(select message_no, message_id from int_messages_ide
 /** Cohort keys of each reached message, by message_id. */
 export async function cohortsOf(db: Db): Promise<Record<string, Record<string, string | number>>> {
   const rows = await db.query<Record<string, string | number>>(
-    `select message_id, count_opt_outs, lead_source, lead_age, frequency_7d, consent, engagement, campaign_type, send_hour, studio, campaign, strftime(local_date, '%Y-%m-%d') as local_date from int_messages_cohorts join ${MESSAGE_IDS} using (message_no)`,
+    `select message_id, count_opt_outs, ${DIMENSIONS.join(', ')}, strftime(local_date, '%Y-%m-%d') as local_date from int_messages_cohorts join ${MESSAGE_IDS} using (message_no)`,
   );
   return Object.fromEntries(rows.map(({ message_id, ...rest }) => [message_id as string, rest]));
 }

@@ -11,6 +11,38 @@ const pick = (c: Record<string, Record<string, string | number>>, field: string)
   Object.fromEntries(Object.entries(c).map(([id, row]) => [id, row[field]]));
 
 describe('cohorts evaluated at send time (SPEC section 3)', () => {
+  it('personalization: the first name as a whole word, in any case; unknown without a first name', async () => {
+    const cases: [string, string | undefined, string][] = [
+      ['Hi Ana, see you soon', 'Ana', 'yes'],
+      ['hi ana', 'Ana', 'yes'],
+      ['HI ANA!', 'ana', 'yes'],
+      ['Ana', 'Ana', 'yes'],
+      ['Our Annual sale', 'Ann', 'no'],
+      ['Annual sale for you, Ann', 'Ann', 'yes'],
+      ['Joanna, welcome', 'Ann', 'no'],
+      ['Hey Ann2 and Ann', 'Ann', 'yes'],
+      ['Hey Ann2', 'Ann', 'no'],
+      ['Welcome, Mary Ann!', 'Mary Ann', 'yes'],
+      ['Welcome, Mary Anne!', 'Mary Ann', 'no'],
+      ['Bonjour Jean-Luc.', 'Jean-Luc', 'yes'],
+      ['Hola José: clase hoy', 'josé', 'yes'],
+      ['Hola JOSÉ', 'José', 'yes'],
+      ['Hola Josémaria', 'José', 'no'],
+      ['Hola Josémaria y José', 'José', 'yes'],
+      ['(Eli) see you', 'Eli', 'yes'],
+      ['“Zoë” – class at 6', 'Zoë', 'yes'],
+      ['Hi Łukasz', 'Łukasz', 'yes'],
+      ['Palm Yoga: spring promo', 'Eli', 'no'],
+      ['Palm Yoga: spring promo', undefined, 'unknown'],
+    ];
+    ({ db } = await pipeline({
+      leads: cases.map(([, name], i) => lead(`l${i + 1}`, name === undefined ? {} : { first_name: name })),
+      messages: cases.map(([body], i) => out(`m${i + 1}`, '2026-03-02T18:00:00Z', { lead_id: `l${i + 1}`, body })),
+    }));
+    const got = pick(await cohortsOf(db), 'personalization');
+    expect(cases.map(([body, name], i) => [body, name, got[`m${i + 1}`]])).toEqual(cases);
+  });
+
   it('counts frequency over (t - 7 days, t]: a message exactly 7 days earlier is out', async () => {
     ({ db } = await pipeline({
       leads: [lead('l1')],

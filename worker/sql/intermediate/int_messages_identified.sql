@@ -63,6 +63,37 @@ identified as (
     left join leads on leads.lead_no = numbered.lead_no
 ),
 
+named as (
+    -- Does an outbound body use the lead's first name as a whole word (any case)? Most bodies
+    -- write it as the leads file does: its first place and the characters either side of it
+    -- (code points) settle those. The others (another case, or a first place inside a longer
+    -- word, "Ann" in "Annual") are lower-cased and every place of the name is tested at once.
+    -- Each step is a column: a CASE or macro over an expression would compute it for every row.
+    select
+        *,
+        case when direction = 'outbound' and body is not null and first_name is not null then strpos(body, first_name) end as name_at,
+    from identified
+),
+
+bounded as (
+    select
+        *,
+        case when name_at > 0 then ascii(substr(body, name_at - 1, 1)) end as before_name,
+        case when name_at > 0 then ascii(substr(body, name_at + length(first_name), 1)) end as after_name,
+    from named
+),
+
+searched as (
+    select
+        *,
+        case
+            when name_at is null then null
+            when name_at > 0 and not is_word_code(before_name) and not is_word_code(after_name) then null
+            when contains(lower(body), lower(first_name)) then lower(body)
+        end as body_to_search,
+    from bounded
+),
+
 final as (
     select
         message_id,
@@ -96,15 +127,11 @@ final as (
             when contains(body, first_name) then false
             else not contains(lower(body), lower(first_name))
         end as is_unpersonalised,
-        -- the personalization dimension: 'yes' when an outbound body has the lead's first name as
-        -- a whole word (any case), 'no' when the lead has a first name and the body lacks it,
-        -- 'unknown' otherwise (not outbound, no first name, no body). The word test is given only
-        -- the bodies that contain the name at all (a CASE may be evaluated for every row).
+        -- the personalization dimension (see `named` above)
         case
             when direction is distinct from 'outbound' or body is null or first_name is null then 'unknown'
-            when coalesce(has_word(
-                case when contains(lower(body), lower(first_name)) then lower(body) end, lower(first_name)), false)
-                then 'yes'
+            when name_at > 0 and not is_word_code(before_name) and not is_word_code(after_name) then 'yes'
+            when regexp_matches(replace(body_to_search, lower(first_name), chr(1)), '(^|[^\pL\pN])\x01($|[^\pL\pN])') then 'yes'
             else 'no'
         end as personalization,
         -- an inbound body as a keyword: full-width forms narrowed, trimmed, upper-cased, spaces
@@ -113,7 +140,7 @@ final as (
         -- here, and reading 2M outbound bodies as keywords cost 9 s)
         coalesce(is_opt_out_keyword(case when direction = 'inbound' then body end), false) as is_opt_out_keyword,
         coalesce(is_re_opt_in_keyword(case when direction = 'inbound' then body end), false) as is_re_opt_in_keyword,
-    from identified
+    from searched
 )
 
 select * from final
