@@ -12,7 +12,7 @@ import {
   keyLabel,
   type DimensionEntry,
 } from '../worker/catalog/index.ts';
-import { checkRows, cohortPerLead, factorColumns } from '../worker/catalog/sql.ts';
+import { checkRows, cohortCountsByDimension, factorColumns } from '../worker/catalog/sql.ts';
 
 /**
  * The catalog (worker/catalog/) is the one list of dimensions, checks and causes. These tests
@@ -129,8 +129,8 @@ describe('the dimensions', () => {
 
 describe('the generated SQL', () => {
   it('counts every dimension and flags every check, by name', () => {
-    const perLead = cohortPerLead();
-    for (const d of DIMENSIONS) expect(perLead).toContain(`'${d}' as dimension, ${d} as key`);
+    const perLead = cohortCountsByDimension();
+    for (const d of DIMENSIONS) expect(perLead).toContain(`select period, ${d} as key, lead_no`);
     const checks = checkRows();
     for (const c of CHECKS) expect(checks).toContain(`'${c}' as "check"`);
     expect(checks.match(/union all/g)).toHaveLength(CHECKS.length - 1);

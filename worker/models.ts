@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Db, Params } from './db.ts';
 import { REPLY_MACROS } from './analysis/replies.ts';
-import { GENERATED } from './catalog/sql.ts';
+import { GENERATED, keyTypesSql } from './catalog/sql.ts';
 
 /**
  * The ordered list of SQL models (worker/sql/<layer>/<name>.sql). The runner wraps each in
@@ -19,7 +19,6 @@ export const INTERMEDIATE_MODELS: readonly string[] = [
   'intermediate/int_opt_out_requests',
   'intermediate/int_deactivated_numbers',
   'intermediate/int_message_history_checks',
-  'intermediate/int_messages_reached',
   'intermediate/int_messages_cohorts',
 ];
 
@@ -92,9 +91,26 @@ export const MACROS = `create or replace temp macro lead_no(studio_id, lead_key)
 ${REPLY_MACROS};
 ${WORD_MACROS}`;
 
+/**
+ * What must exist before a model runs, beyond the models before it: the fact table stores its
+ * cohort keys as ENUM types made from the catalog (and, for open dimensions, from the data), so
+ * they are made first, after the fact table of a previous run that uses them is dropped.
+ */
+const BEFORE: Record<string, (db: Db) => Promise<void>> = {
+  'intermediate/int_messages_cohorts': async (db) => {
+    const old = await db.query<{ kind: string }>(
+      `select 'table' as kind from duckdb_tables() where table_name = 'int_messages_cohorts' and not temporary
+       union all select 'view' from duckdb_views() where view_name = 'int_messages_cohorts' and not temporary`,
+    );
+    for (const { kind } of old) await db.exec(`drop ${kind} int_messages_cohorts`);
+    await db.exec(keyTypesSql());
+  },
+};
+
 export async function runModels(db: Db, params: Params, models: readonly string[]): Promise<void> {
   await db.exec(MACROS);
   for (const model of models) {
+    await BEFORE[model]?.(db);
     const sql = await modelSql(model);
     if (isView(sql)) await db.exec(`create or replace view ${modelName(model)} as\n${sql}`);
     else await db.exec(`create or replace table ${modelName(model)} as\n${sql}`, paramsFor(sql, params));

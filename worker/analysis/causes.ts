@@ -178,12 +178,10 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
     semi join (select distinct studio_id, local_date from spike_days) d using (studio_id, local_date)
     group by all`);
   const cohortRows = await db.query<{ spike_no: number; part: string; dimension: Dimension; key: string; n: number; x: number }>(`
-    with long as (
-      unpivot (select studio_id, local_date, n, x, ${DIMENSIONS.join(', ')} from spike_day_combos)
-      on ${DIMENSIONS.join(', ')} into name dimension value key
-    ),
-    per_day as (
-      select studio_id, local_date, dimension, key, sum(n) as n, sum(x) as x from long group by all
+    with per_day as (
+      -- per studio, day and dimension; the key (an ENUM of the fact table) as text on these few rows
+      ${DIMENSIONS.map((d) => `select studio_id, local_date, '${d}' as dimension, ${d}::varchar as key, sum(n) as n, sum(x) as x
+        from spike_day_combos group by studio_id, local_date, ${d}`).join('\n      union all ')}
     )
     select d.spike_no, d.part, p.dimension, p.key, sum(p.n)::integer as n, sum(p.x)::integer as x
     from per_day p join spike_days d using (studio_id, local_date)
@@ -197,12 +195,12 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
     select spike_no, ${factorNames.map((f) => `count(distinct lead_no) filter (where ${factorSql(f)})::integer as "leads_${f}"`).join(', ')}
     from spike_window_messages group by spike_no`);
   const campaignRows = await db.query<{ spike_no: number; campaign: string; n: number; x: number; missing_sender: number }>(`
-    select spike_no, campaign, count(*)::integer as n, sum(count_opt_outs)::integer as x,
+    select spike_no, campaign::varchar as campaign, count(*)::integer as n, sum(count_opt_outs)::integer as x,
       count(*) filter (where is_missing_sender_id)::integer as missing_sender
     from spike_window_messages
     group by all`);
   const batchRows = await db.query<{ spike_no: number; lead_source: string; created_on: string; leads: number; x: number }>(`
-    select spike_no, coalesce(lead_source, 'unknown') as lead_source, strftime(lead_created_on, '%Y-%m-%d') as created_on,
+    select spike_no, coalesce(lead_source::varchar, 'unknown') as lead_source, strftime(lead_created_on, '%Y-%m-%d') as created_on,
       count(distinct lead_no)::integer as leads, sum(count_opt_outs)::integer as x
     from spike_window_messages
     where ${factorSql('unverified_consent')} and lead_created_on is not null
@@ -231,7 +229,7 @@ export async function explainSpikes(db: Db, spikes: (Spike & { studio_id: string
   topAppender.closeSync();
   const cellRows = await db.query<Record<string, boolean | number | string> & { spike_no: number; part: string; top: boolean; n: number; x: number }>(`
     select d.spike_no, d.part, ${factorNames.map((f, j) => `coalesce(${factorSql(f)}, false) as "f${j}"`).join(', ')},
-      coalesce(c.campaign = t.campaign, false) and d.part = 'window' as top,
+      coalesce(c.campaign::varchar = t.campaign, false) and d.part = 'window' as top,
       sum(c.n)::integer as n, sum(c.x)::integer as x
     from spike_day_combos c
     join spike_days d using (studio_id, local_date)

@@ -11,19 +11,7 @@ export interface KeyEntry {
   label: string;
 }
 
-export interface DimensionEntry {
-  /**
-   * SQL for the message's key, over the columns of int_messages_reached (see
-   * worker/sql/intermediate/int_messages_reached.sql); it never gives null.
-   */
-  sql: string;
-  /**
-   * `fixed`: `keys` are every key the SQL can give, and the report lists them in that order (a
-   * test runs the SQL and fails on a key not listed). `by_reached`: keys come from the data and are
-   * listed by reached messages; `keys` names the known ones.
-   */
-  order: 'fixed' | 'by_reached';
-  keys: readonly KeyEntry[];
+interface DimensionWords {
   /** Section heading: "Opt-outs by lead source". */
   title: string;
   /** Column heading of the group: "Lead source". */
@@ -35,6 +23,37 @@ export interface DimensionEntry {
   /** The subject of a finding sentence, from the key's label: "Leads from list_import". */
   subject: (label: string, key: string) => string;
 }
+
+interface DimensionRule {
+  /**
+   * SQL for the message's key, over the columns the fact table is computed from (the `measured`
+   * step of worker/sql/intermediate/int_messages_cohorts.sql); it never gives null. The fact
+   * table stores each key as a small number (an ENUM type named e_<dimension>), labels at the end.
+   */
+  sql: string;
+  /** The keys in order with their names (`by_reached`: the known ones only). */
+  keys: readonly KeyEntry[];
+}
+
+/**
+ * `fixed`: `keys` are every key the SQL can give, and the report lists them in that order (a
+ * test runs the SQL and fails on a key not listed; the ENUM type is made of them, so a key not
+ * listed stops the run rather than being counted as nothing).
+ */
+interface FixedDimension extends DimensionRule, DimensionWords {
+  order: 'fixed';
+}
+
+/**
+ * `by_reached`: keys come from the data and are listed by reached messages. `domain` is SQL over
+ * the intermediate tables giving every value the key can take (a superset is fine), for its ENUM.
+ */
+interface OpenDimension extends DimensionRule, DimensionWords {
+  order: 'by_reached';
+  domain: string;
+}
+
+export type DimensionEntry = FixedDimension | OpenDimension;
 
 const UNKNOWN: KeyEntry = { key: 'unknown', label: 'Unknown' };
 
@@ -73,6 +92,7 @@ export const DIMENSION_CATALOG = {
   lead_source: {
     sql: `case when is_known_lead then lead_source else 'unknown' end`,
     order: 'by_reached',
+    domain: `select lead_source from int_leads where lead_source is not null union select 'unknown'`,
     keys: [UNKNOWN],
     title: 'Opt-outs by lead source',
     column: 'Lead source',
@@ -156,6 +176,8 @@ export const DIMENSION_CATALOG = {
         else 'targeted'
     end`,
     order: 'by_reached',
+    domain: `select campaign_type from int_messages_identified where campaign_type is not null
+        union select unnest(['blast', 'targeted', 'conversation'])`,
     keys: [
       { key: 'blast', label: 'Blast (500+ leads)' },
       { key: 'targeted', label: 'Targeted campaign' },
@@ -212,6 +234,7 @@ export const DIMENSION_CATALOG = {
   studio: {
     sql: `studio_id`,
     order: 'by_reached',
+    domain: `select distinct studio_id from int_messages_identified`,
     keys: [],
     title: 'Opt-outs by studio',
     column: 'Studio',
@@ -222,6 +245,7 @@ export const DIMENSION_CATALOG = {
   campaign: {
     sql: `coalesce(campaign_id, '(none)')`,
     order: 'by_reached',
+    domain: `select distinct campaign_id from int_messages_identified where campaign_id is not null union select '(none)'`,
     keys: [{ key: '(none)', label: 'No campaign (one-to-one)' }],
     title: 'Opt-outs by campaign',
     column: 'Campaign',

@@ -10,29 +10,45 @@ import { DIMENSION_CATALOG, DIMENSIONS, type DimensionEntry } from './dimensions
 const dimension = (name: (typeof DIMENSIONS)[number]): DimensionEntry => DIMENSION_CATALOG[name];
 
 /**
- * The cohort keys of a reached message, as columns named after their dimension (for the select
- * list of int_messages_cohorts, over int_messages_reached). A dimension stored as its key
- * (`sql` is its own name) is not repeated.
+ * The cohort keys of a reached message, as columns named after their dimension, each stored as
+ * its ENUM (for the select list of int_messages_cohorts, over its `facts` step).
  */
 export function cohortKeyColumns(): string {
-  return DIMENSIONS.filter((d) => dimension(d).sql !== d)
-    .map((d) => `${dimension(d).sql} as ${d}`)
-    .join(',\n        ');
+  return DIMENSIONS.map((d) => `cast(${dimension(d).sql} as e_${d}) as ${d}`).join(',\n        ');
 }
 
-/** The base columns the key columns replace (a key named like a stored column, such as lead_source). */
+/** The fact columns a key column replaces (a key named like a stored value, such as consent). */
 export function replacedColumns(): string[] {
-  return DIMENSIONS.filter((d) => dimension(d).sql !== d && new RegExp(`\\b${d}\\b`).test(dimension(d).sql));
+  return DIMENSIONS.filter((d) => new RegExp(`\\b${d}\\b`).test(dimension(d).sql));
 }
 
 /**
- * cohort_counts: per dimension, messages and opt-outs first per lead and then per key. One
- * dimension at a time: small hash tables and no distinct counts.
+ * The ENUM type of each dimension's keys: a fixed dimension's keys in the catalog's order; an open
+ * one's from its domain query. The fact table, which uses them, must be dropped first.
  */
-export function cohortPerLead(): string {
+export function keyTypesSql(): string {
+  return DIMENSIONS.map((d) => {
+    const e = dimension(d);
+    const values = e.order === 'fixed' ? e.keys.map((k) => `'${k.key.replaceAll("'", "''")}'`).join(', ') : `select * from (${e.domain}) order by all`;
+    return `drop type if exists e_${d};\ncreate type e_${d} as enum (${values});`;
+  }).join('\n');
+}
+
+/**
+ * cohort_counts, per dimension: messages and opt-outs first per lead and then per key, the key
+ * turned back into its text only at the end (a few rows). One dimension at a time: a small hash
+ * table each and no distinct counts.
+ */
+export function cohortCountsByDimension(): string {
   return DIMENSIONS.map(
-    (d) =>
-      `select period, '${d}' as dimension, ${d} as key, lead_no, count(*) as reached, sum(count_opt_outs) as opt_outs\n    from in_period group by period, ${d}, lead_no`,
+    (d) => `select period, '${d}' as dimension, key::varchar as key,
+        sum(reached)::integer as reached, sum(opt_outs)::integer as opt_outs,
+        count(*)::integer as recipients, count(*) filter (where opt_outs > 0)::integer as opted_out_recipients,
+    from (
+        select period, ${d} as key, lead_no, count(*) as reached, sum(count_opt_outs) as opt_outs
+        from in_period group by period, ${d}, lead_no
+    )
+    group by period, key`,
   ).join('\n    union all\n    ');
 }
 
@@ -64,7 +80,7 @@ export function factorColumns(): string[] {
 export const GENERATED: Record<string, () => string> = {
   cohort_key_columns: cohortKeyColumns,
   replaced_columns: () => replacedColumns().join(', '),
-  cohort_per_lead: cohortPerLead,
+  cohort_counts_by_dimension: cohortCountsByDimension,
   dimension_columns: () => DIMENSIONS.join(', '),
   check_rows: checkRows,
 };

@@ -21,23 +21,9 @@ in_period as materialized (
     join periods on messages.local_date between periods.starts_on and periods.ends_on
 ),
 
-per_lead as (
-    -- one dimension at a time (generated from the catalog), first per lead and then per key: a
-    -- small hash table each and no distinct counts cost far less than one over the unpivoted rows
-    {{ cohort_per_lead }}
-),
-
 final as (
-    select
-        period,
-        dimension,
-        key,
-        sum(reached)::integer as reached,
-        sum(opt_outs)::integer as opt_outs,
-        count(*)::integer as recipients,
-        count(*) filter (where opt_outs > 0)::integer as opted_out_recipients,
-    from per_lead
-    group by period, dimension, key
+    -- one dimension at a time (generated from the catalog: worker/catalog/sql.ts)
+    {{ cohort_counts_by_dimension }}
 )
 
 select * from final
