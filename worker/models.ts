@@ -1,5 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import type { Config } from './config.ts';
 import type { Db, Params } from './db.ts';
+import { createBusinessCalendar } from './analysis/calendar.ts';
+import { writeFreeTextVerdicts } from './analysis/freetext.ts';
+import { dropStaged } from './ingest/staging.ts';
+import { coveredMonth, reviewPeriod, shiftMonth, type Months } from './period.ts';
 import { REPLY_MACROS } from './analysis/replies.ts';
 import { GENERATED, keyTypesSql } from './catalog/sql.ts';
 
@@ -115,4 +120,40 @@ export async function runModels(db: Db, params: Params, models: readonly string[
     if (isView(sql)) await db.exec(`create or replace view ${modelName(model)} as\n${sql}`);
     else await db.exec(`create or replace table ${modelName(model)} as\n${sql}`, paramsFor(sql, params));
   }
+}
+
+/**
+ * Step 2 of the pipeline (worker/run.ts): every model, in order. The intermediate models and the
+ * fact table first; then the review month, which the marts are computed for.
+ */
+export async function buildModels(db: Db, config: Config): Promise<Months> {
+  await createBusinessCalendar(db);
+  await db.unordered(async () => {
+    // In memory, the staged messages are freed as soon as int_messages_identified has read them:
+    // the memory limit then holds the wide tables that follow without spilling.
+    const split = INTERMEDIATE_MODELS.indexOf('intermediate/int_messages_identified') + 1;
+    await runModels(db, intermediateParams(config), INTERMEDIATE_MODELS.slice(0, split));
+    if (!config.db) await dropStaged(db, 'messages');
+    // int_opt_out_requests joins the classifier's verdicts on the distinct inbound replies.
+    await writeFreeTextVerdicts(db);
+    await runModels(db, intermediateParams(config), INTERMEDIATE_MODELS.slice(split));
+  });
+  const { period, coverage } = await reviewPeriod(db, config);
+  const previous = coveredMonth(shiftMonth(period.month, -1), coverage);
+  await runModels(
+    db,
+    {
+      period_start: period.start,
+      period_end: period.end,
+      previous_start: previous.start,
+      previous_end: previous.end,
+      trend_start: `${shiftMonth(period.month, -2)}-01`,
+    },
+    MART_MODELS,
+  );
+  return { period, previous, coverage };
+}
+
+function intermediateParams(config: Config): Params {
+  return { default_timezone: config.timezone, attribution_hours: config.attributionHours, blast_size: config.blastSize };
 }

@@ -4,6 +4,8 @@ import { memoryLimit, type Config } from './config.ts';
 import { discover } from './ingest/discover.ts';
 import { Db } from './db.ts';
 import { ingest, type IngestEffects, type IngestResult } from './ingest/index.ts';
+import { buildModels } from './models.ts';
+import { analyse } from './analysis/index.ts';
 import { writeBundle, writeRejectedRows, type Report } from './report/bundle.ts';
 import { loadArrow } from './report/tables.ts';
 import { buildSite } from './site/build.ts';
@@ -11,6 +13,20 @@ import { removeLeftoverStaging } from './site/staging.ts';
 import { stageOut } from './output.ts';
 import { writePdf } from './site/pdf.ts';
 import { VERSION } from './version.ts';
+
+/**
+ * The pipeline, in the order it runs (`optout run`, below):
+ *
+ *   1. ingest    worker/ingest/     the export folder -> typed, checked rows (stg_ views), every
+ *                                   rejected row with its file, line and reason
+ *   2. models    worker/sql/        the intermediate tables, the fact table (one row per reached
+ *                                   message, its cohort keys from worker/catalog/), the review
+ *                                   month, the marts (worker/models.ts runs them in order)
+ *   3. analysis  worker/analysis/   statistics over the marts: intervals, spikes and their causes,
+ *                                   the checks' examples, the policies
+ *   4. bundle    worker/report/     report.json and the tables, assembled and written
+ *   5. site      worker/site/       the static site, and the PDF when asked
+ */
 
 export interface RunEffects extends IngestEffects {}
 
@@ -79,12 +95,12 @@ export async function run(config: Config, effects: RunEffects): Promise<RunResul
     let report: Report;
     let ingested: IngestResult;
     try {
-      ingested = await ingest(db, config, effects);
-      effects.progress('writing the report');
-      report = await writeBundle(db, { ...config, out: out.dir }, ingested, VERSION);
+      ingested = await ingest(db, config, effects); // 1. ingest
+      report = await reportOf(db, config, ingested, out.dir, effects); // 2-4. models, analysis, bundle
     } finally {
       db.close();
     }
+    // 5. site
     let site: RunResult['site'] = null;
     let pdf: RunResult['pdf'] = null;
     if (config.site) {
@@ -101,4 +117,14 @@ export async function run(config: Config, effects: RunEffects): Promise<RunResul
   } finally {
     await out.discard();
   }
+}
+
+/** Steps 2 to 4 on a loaded database: the models, the analysis, and the bundle written to `out`. */
+export async function reportOf(db: Db, config: Config, ingested: IngestResult, out: string, effects: RunEffects, version = VERSION): Promise<Report> {
+  effects.progress('computing the tables');
+  const months = await buildModels(db, config); // 2. models
+  effects.progress('analysing');
+  const analysis = await analyse(db, months); // 3. analysis
+  effects.progress('writing the report');
+  return writeBundle(db, out, { config, ingested, months, analysis, version }); // 4. bundle
 }

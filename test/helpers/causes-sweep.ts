@@ -3,7 +3,7 @@ import path from 'node:path';
 import { normalizeConfig } from '../../worker/config.ts';
 import { generate } from '../../worker/generate/index.ts';
 import { run } from '../../worker/run.ts';
-import type { SpikeReport } from '../../worker/report/spikes.ts';
+import type { SpikeReport } from '../../worker/analysis/spike-report.ts';
 
 /**
  * The spike-cause property (issue 13): over many generated exports, each planted burst must be

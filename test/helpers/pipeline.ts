@@ -2,7 +2,8 @@ import type { RunOptions } from '../../worker/config.ts';
 import { Db } from '../../worker/db.ts';
 import { DIMENSIONS } from '../../worker/catalog/index.ts';
 import { ingest } from '../../worker/ingest/index.ts';
-import { writeBundle, type Report } from '../../worker/report/bundle.ts';
+import type { Report } from '../../worker/report/bundle.ts';
+import { reportOf } from '../../worker/run.ts';
 import { config, writeExport } from './export.ts';
 
 export const MESSAGE_COLUMNS = ['message_id', 'studio_id', 'lead_id', 'phone', 'direction', 'sent_at', 'status', 'error_code', 'campaign_id', 'campaign_type', 'body'] as const;
@@ -48,7 +49,7 @@ export async function pipeline(f: Fixture, options: Partial<RunOptions> = {}): P
   const cfg = config(dir, { month: '2026-03', ...options });
   const db = await Db.open(cfg.db);
   const ingested = await ingest(db, cfg, { progress: () => undefined });
-  const report = await writeBundle(db, { ...cfg, out: `${dir}-out` }, ingested, 'test');
+  const report = await reportOf(db, cfg, ingested, `${dir}-out`, { progress: () => undefined }, 'test');
   return { report, db };
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../worker/db.ts';
-import { periodTotals } from '../../worker/report/cohorts.ts';
+import { periodTotals } from '../../worker/analysis/cohorts.ts';
 import { pipeline } from '../helpers/pipeline.ts';
 
 let db: Db | undefined;

@@ -136,7 +136,7 @@ export const DIMENSION_CATALOG = {
     subject: (label) => `Leads who got ${label} in a week`,
   },
   consent: {
-    // stored as its key by int_messages_reached (the checks and causes read it too)
+    // computed as its key in the fact table's facts (the checks and causes read it too)
     sql: `consent`,
     order: 'fixed',
     keys: [

@@ -2,127 +2,24 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { literal, type Db } from '../db.ts';
-import { OptoutError } from '../errors.ts';
 import type { IngestResult } from '../ingest/index.ts';
-import { createBusinessCalendar } from '../analysis/calendar.ts';
-import { writeFreeTextVerdicts } from '../analysis/freetext.ts';
-import { INTERMEDIATE_MODELS, MART_MODELS, runModels } from '../models.ts';
-import { dropStaged } from '../ingest/staging.ts';
-import { cohortRows, DIMENSIONS, periodTotals, type CohortRow, type Dimension, type Totals } from './cohorts.ts';
-import { spikeReport, type BreachReport, type SpikeReport } from './spikes.ts';
-import {
-  CHECKS,
-  complianceRows,
-  policyRows,
-  providerEvidence,
-  type ComplianceRow,
-  type PolicyRow,
-  type ProviderEvidenceRow,
-} from './compliance.ts';
+import type { Analysis } from '../analysis/index.ts';
+import { CHECKS } from '../catalog/index.ts';
+import { DIMENSIONS, type CohortRow, type Dimension, type Totals } from '../analysis/cohorts.ts';
+import type { BreachReport, SpikeReport } from '../analysis/spike-report.ts';
+import type { ComplianceRow, PolicyRow, ProviderEvidenceRow } from '../analysis/compliance.ts';
+import type { Coverage, CoveredMonth, Months, Period } from '../period.ts';
 import { tableFromRows, writeTable, type TableSpec } from './tables.ts';
 import { reportJsonSchemaText } from './jsonSchema.ts';
 
+/**
+ * Step 4 of the pipeline (worker/run.ts): the bundle. It only assembles and writes: report.json
+ * from the analysis, and every table behind it from the marts, into the run's out folder.
+ */
+
+export type { Coverage, CoveredMonth, Period };
+
 export const SCHEMA_VERSION = 1;
-
-/** A calendar month by its local dates. */
-export interface Month {
-  month: string;
-  start: string;
-  end: string;
-}
-
-/** The local dates of the first and last message of the export (any direction or status, any studio). */
-export interface Coverage {
-  start: string;
-  end: string;
-}
-
-/**
- * A month and the part of it the export covers: `partial` when the data does not cover it from
- * its first to its last local day; `data_start`/`data_end` are the covered dates (null when the
- * export has no day in the month).
- */
-export interface CoveredMonth extends Month {
-  partial: boolean;
-  data_start: string | null;
-  data_end: string | null;
-}
-
-/** The review period: a month with reached messages, so always some covered dates. */
-export interface Period extends CoveredMonth {
-  data_start: string;
-  data_end: string;
-}
-
-function periodOf(month: string): Month {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return { month, start: `${month}-01`, end: `${month}-${String(last).padStart(2, '0')}` };
-}
-
-/** A month with the dates of it the export covers. */
-function coveredMonth(month: string, coverage: Coverage): CoveredMonth {
-  const p = periodOf(month);
-  const from = p.start > coverage.start ? p.start : coverage.start;
-  const to = p.end < coverage.end ? p.end : coverage.end;
-  const any = from <= to;
-  return { ...p, partial: !any || from !== p.start || to !== p.end, data_start: any ? from : null, data_end: any ? to : null };
-}
-
-/**
- * The review period (SPEC section 3): `--month`, or the latest calendar month whose last local day
- * is on or before the local date of the latest message and that has reached messages. When no
- * month qualifies (the data ends before any month with reached messages is over), the latest month
- * with reached messages, which is then partial. A month with no reached message is an error.
- */
-export async function reviewPeriod(db: Db, config: Config): Promise<{ period: Period; coverage: Coverage }> {
-  // min and max come from the table's statistics, and each month is one EXISTS: a few milliseconds
-  // where a group by month over every message took 0.1 s at 1M messages
-  const { first, last } = await db.queryOne<{ first: string | null; last: string | null }>(
-    `select strftime(min(local_date), '%Y-%m-%d') as first, strftime(max(local_date), '%Y-%m-%d') as last from int_messages_identified`,
-  );
-  if (!first || !last) {
-    // The unfinished report is not kept (the previous one stays): `optout ingest` says why.
-    throw new OptoutError(
-      `${config.input}: no message was accepted, so there is no month to review (optout ingest --input ${config.input} --out DIR lists the rejected rows in DIR/tables/rejected_rows.csv)`,
-    );
-  }
-  const coverage = { start: first, end: last };
-  const covers = `the export covers ${coverage.start} to ${coverage.end}`;
-  const hasReached = async (month: string): Promise<boolean> => {
-    const p = periodOf(month);
-    const row = await db.queryOne<{ reached: boolean }>(
-      `select exists (select 1 from int_messages_identified where is_reached and local_date between $start::date and $end::date) as reached`,
-      { start: p.start, end: p.end },
-    );
-    return row.reached;
-  };
-  let month: string;
-  if (config.month) {
-    if (!(await hasReached(config.month))) throw new OptoutError(`--month ${config.month}: no texts were sent in this month (${covers})`);
-    month = config.month;
-  } else {
-    // the latest month over by the last day of the data, then back month by month to the first
-    const lastMonth = last.slice(0, 7);
-    month = periodOf(lastMonth).end <= last ? lastMonth : shiftMonth(lastMonth, -1);
-    while (month >= first.slice(0, 7) && !(await hasReached(month))) month = shiftMonth(month, -1);
-    if (month < first.slice(0, 7)) {
-      // none is: the latest month with reached messages, reviewed as partial
-      const { latest } = await db.queryOne<{ latest: string | null }>(
-        `select strftime(max(local_date), '%Y-%m') as latest from int_messages_identified where is_reached`,
-      );
-      if (!latest) throw new OptoutError(`${config.input}: no text reached a lead, so there is no month to review (${covers})`);
-      month = latest;
-    }
-  }
-  return { period: coveredMonth(month, coverage) as Period, coverage };
-}
-
-function shiftMonth(month: string, by: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const d = new Date(Date.UTC(y, m - 1 + by, 1));
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-}
 
 /** OUT/tables/checks/<check>.csv: the affected leads of each check, for the analyst. */
 async function writeCheckTables(db: Db, out: string): Promise<void> {
@@ -232,8 +129,6 @@ export interface Report {
   ignored_files: { file: string; why: string }[];
 }
 
-const isoDate = (d: unknown): string => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d));
-
 function publicTotals(t: Totals): Omit<Totals, 'opted_out_recipients'> {
   const { opted_out_recipients: _o, ...rest } = t;
   return rest;
@@ -255,59 +150,29 @@ async function writeTablesReadme(out: string, specs: TableSpec[]): Promise<void>
   await writeFile(path.join(out, 'tables', 'README.md'), lines.join('\n'));
 }
 
-/** Runs the models and writes report.json and every table behind it. */
-export async function writeBundle(db: Db, config: Config, ingested: IngestResult, version: string): Promise<Report> {
-  await mkdir(config.out, { recursive: true });
-  await writeRejectedRows(db, config.out);
-  const params = {
-    default_timezone: config.timezone,
-    attribution_hours: config.attributionHours,
-    blast_size: config.blastSize,
-  };
-  await createBusinessCalendar(db);
-  await db.unordered(async () => {
-    // In memory, the staged messages are freed as soon as int_messages_identified has read them:
-    // the memory limit then holds the wide tables that follow without spilling.
-    const split = INTERMEDIATE_MODELS.indexOf('intermediate/int_messages_identified') + 1;
-    await runModels(db, params, INTERMEDIATE_MODELS.slice(0, split));
-    if (!config.db) await dropStaged(db, 'messages');
-    // int_opt_out_requests joins the classifier's verdicts on the distinct inbound replies.
-    await writeFreeTextVerdicts(db);
-    await runModels(db, params, INTERMEDIATE_MODELS.slice(split));
-  });
-  const { period, coverage } = await reviewPeriod(db, config);
-  const previous = coveredMonth(shiftMonth(period.month, -1), coverage);
-  await runModels(
-    db,
-    {
-      period_start: period.start,
-      period_end: period.end,
-      previous_start: previous.start,
-      previous_end: previous.end,
-      trend_start: `${shiftMonth(period.month, -2)}-01`,
-    },
-    MART_MODELS,
-  );
-  const totals = await periodTotals(db);
-  const cohorts = await cohortRows(db, totals.current.rate);
-  const trend = (await db.query<Report['trend'][number]>(`select * from daily_trend order by date, studio_id nulls first`)).map((r) => ({
-    ...r,
-    date: isoDate(r.date),
-  }));
-  const deliverability = await db.query<Report['deliverability'][number]>(`select * from deliverability order by studio_id, month, error_code`);
-  const compliance = await complianceRows(db);
-  const policies = await policyRows(db, totals.current.attributed_opt_outs);
-  const provider = await providerEvidence(db);
-  const { spikes, breaches } = await spikeReport(db, `${shiftMonth(period.month, -2)}-01`, period.end);
+/** What the bundle is made of: the run's settings, what was read, the months and the analysis. */
+export interface BundleInput {
+  config: Config;
+  ingested: IngestResult;
+  months: Months;
+  analysis: Analysis;
+  version: string;
+}
 
-  const scratch = path.join(config.out, 'tables', '.scratch');
+/** Writes report.json and every table behind it into `out`. */
+export async function writeBundle(db: Db, out: string, input: BundleInput): Promise<Report> {
+  const { config, ingested, months, analysis, version } = input;
+  const { period, previous, coverage } = months;
+  await mkdir(out, { recursive: true });
+  await writeRejectedRows(db, out);
+  const scratch = path.join(out, 'tables', '.scratch');
   await tableFromRows(db, 'report_inputs', INPUT_COLUMNS, ingested.files as unknown as Record<string, unknown>[], scratch);
-  await tableFromRows(db, 'report_cohorts', COHORT_COLUMNS, flattenCohorts(cohorts), scratch);
+  await tableFromRows(db, 'report_cohorts', COHORT_COLUMNS, flattenCohorts(analysis.cohorts), scratch);
   await rm(scratch, { recursive: true, force: true });
   const specs = Object.values(TABLE_SPECS);
-  for (const spec of specs) if (spec.name !== 'rejected_rows') await writeTable(db, config.out, spec);
-  await writeCheckTables(db, config.out);
-  await writeTablesReadme(config.out, specs);
+  for (const spec of specs) if (spec.name !== 'rejected_rows') await writeTable(db, out, spec);
+  await writeCheckTables(db, out);
+  await writeTablesReadme(out, specs);
 
   const report: Report = {
     schema_version: SCHEMA_VERSION,
@@ -316,22 +181,22 @@ export async function writeBundle(db: Db, config: Config, ingested: IngestResult
     previous_period: previous,
     coverage,
     parameters: { timezone: config.timezone, region: config.region, attribution_hours: config.attributionHours, blast_size: config.blastSize },
-    totals: publicTotals(totals.current),
-    previous_totals: { month: previous.month, ...publicTotals(totals.previous) },
-    cohorts,
-    trend,
-    spikes,
-    threshold_breaches: breaches,
-    compliance,
-    provider_evidence: provider,
-    policies,
-    deliverability,
+    totals: publicTotals(analysis.totals.current),
+    previous_totals: { month: previous.month, ...publicTotals(analysis.totals.previous) },
+    cohorts: analysis.cohorts,
+    trend: analysis.trend,
+    spikes: analysis.spikes,
+    threshold_breaches: analysis.breaches,
+    compliance: analysis.compliance,
+    provider_evidence: analysis.provider,
+    policies: analysis.policies,
+    deliverability: analysis.deliverability,
     inputs: ingested.files,
     ignored_files: ingested.ignored,
   };
-  await writeFile(path.join(config.out, 'report.json'), `${JSON.stringify(report, null, 1)}\n`);
+  await writeFile(path.join(out, 'report.json'), `${JSON.stringify(report, null, 1)}\n`);
   // Its shape, generated from the site's zod schema at run time, so it is never stale.
-  await writeFile(path.join(config.out, 'report.schema.json'), reportJsonSchemaText());
+  await writeFile(path.join(out, 'report.schema.json'), reportJsonSchemaText());
   return report;
 }
 

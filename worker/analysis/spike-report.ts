@@ -1,6 +1,6 @@
 import type { Db } from '../db.ts';
-import { explainSpikes, type CauseRow, type DecompositionRow } from '../analysis/causes.ts';
-import { findSpikes, thresholdBreaches, type DayPoint, type ThresholdBreach } from '../analysis/spikes.ts';
+import { explainSpikes, type CauseRow, type DecompositionRow } from './causes.ts';
+import { findSpikes, thresholdBreaches, type DayPoint, type ThresholdBreach } from './spikes.ts';
 import type { Dimension } from './cohorts.ts';
 
 export interface SpikeReport {

@@ -1,5 +1,5 @@
 import type { Db } from '../db.ts';
-import { fitBetaPrior, funnelLimits, rateFlag, shrunkRate, wilson } from '../analysis/stats.ts';
+import { fitBetaPrior, funnelLimits, rateFlag, shrunkRate, wilson } from './stats.ts';
 import { DIMENSION_CATALOG, DIMENSIONS, type Dimension, type DimensionEntry } from '../catalog/index.ts';
 
 export { DIMENSIONS, type Dimension };

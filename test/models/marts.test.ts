@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { DIMENSIONS } from '../../worker/catalog/index.ts';
+import { REVIEW_PERIODS, runModel, type GivenTable } from '../helpers/model.ts';
+
+/**
+ * The marts the catalog generates, each run alone on given rows (test/helpers/model.ts): given
+ * these messages of the fact table, expect these rows.
+ */
+
+type Fact = Record<string, string | number | boolean | null>;
+
+/** Fact table rows: every dimension a column (as text: the marts compare and group keys only). */
+function facts(rows: Fact[]): GivenTable {
+  const columns: Record<string, string> = {
+    message_no: 'bigint',
+    studio_id: 'varchar',
+    lead_no: 'ubigint',
+    local_date: 'date',
+    local_hour: 'integer',
+    sent_at: 'timestamptz',
+    sent_in_7d: 'integer',
+    count_opt_outs: 'integer',
+    business_days_after_opt_out: 'integer',
+    is_sent_after_opt_out: 'boolean',
+    is_sent_to_deactivated: 'boolean',
+    is_missing_sender_id: 'boolean',
+    is_quiet_hours: 'boolean',
+  };
+  for (const d of DIMENSIONS) columns[d] = 'varchar';
+  const base: Fact = {
+    studio_id: 's1',
+    local_date: '2026-03-02',
+    local_hour: 10,
+    sent_at: '2026-03-02 18:00:00+00',
+    sent_in_7d: 1,
+    count_opt_outs: 0,
+    business_days_after_opt_out: null,
+    is_sent_after_opt_out: false,
+    is_sent_to_deactivated: false,
+    is_missing_sender_id: false,
+    is_quiet_hours: false,
+    lead_source: 'web_form',
+    lead_age: '8-30d',
+    frequency_7d: '1',
+    consent: 'verified',
+    engagement: '0-90d',
+    campaign_type: 'targeted',
+    send_hour: '10',
+    day_of_week: 'mon',
+    personalization: 'yes',
+    studio: 's1',
+    campaign: 'c1',
+  };
+  return { columns, rows: rows.map((r, i) => ({ ...base, message_no: i + 1, ...r })) };
+}
+
+describe('cohort_counts', () => {
+  it('counts reached texts, attributed opt-outs, leads and leads who opted out, per period, dimension and key', async () => {
+    const rows = await runModel('marts/cohort_counts', {
+      int_messages_cohorts: facts([
+        // lead 1: two texts in March, one of them with an opt-out
+        { lead_no: 1, lead_source: 'list_import', count_opt_outs: 1 },
+        { lead_no: 1, lead_source: 'list_import', local_date: '2026-03-31', day_of_week: 'tue' },
+        // lead 2: one text in March, one in February
+        { lead_no: 2 },
+        { lead_no: 2, local_date: '2026-02-28', day_of_week: 'sat', count_opt_outs: 1 },
+        // outside both months: never counted
+        { lead_no: 3, local_date: '2026-04-01' },
+        { lead_no: 3, local_date: '2026-01-31' },
+      ]),
+      review_periods: REVIEW_PERIODS,
+    });
+    const pick = (period: string, dimension: string) =>
+      rows
+        .filter((r) => r.period === period && r.dimension === dimension)
+        .map(({ key, reached, opt_outs, recipients, opted_out_recipients }) => ({ key, reached, opt_outs, recipients, opted_out_recipients }));
+    expect(pick('current', 'lead_source')).toEqual([
+      { key: 'list_import', reached: 2, opt_outs: 1, recipients: 1, opted_out_recipients: 1 },
+      { key: 'web_form', reached: 1, opt_outs: 0, recipients: 1, opted_out_recipients: 0 },
+    ]);
+    expect(pick('current', 'day_of_week')).toEqual([
+      { key: 'mon', reached: 2, opt_outs: 1, recipients: 2, opted_out_recipients: 1 },
+      { key: 'tue', reached: 1, opt_outs: 0, recipients: 1, opted_out_recipients: 0 },
+    ]);
+    expect(pick('previous', 'day_of_week')).toEqual([{ key: 'sat', reached: 1, opt_outs: 1, recipients: 1, opted_out_recipients: 1 }]);
+    // every dimension of the catalog, each splitting the month's 3 texts
+    for (const d of DIMENSIONS) {
+      expect(pick('current', d).reduce((s, r) => s + (r.reached as number), 0), d).toBe(3);
+      expect(pick('previous', d).reduce((s, r) => s + (r.reached as number), 0), d).toBe(1);
+    }
+  });
+});
+
+describe('check_leads and compliance_counts', () => {
+  const requests: GivenTable = {
+    columns: { studio_id: 'varchar', lead_no: 'ubigint', local_date: 'date', is_processed: 'boolean' },
+    rows: [
+      { studio_id: 's1', lead_no: 5, local_date: '2026-03-04', is_processed: false },
+      { studio_id: 's1', lead_no: 6, local_date: '2026-03-04', is_processed: true },
+      { studio_id: 's1', lead_no: 7, local_date: '2026-02-04', is_processed: false },
+    ],
+  };
+  const leads: GivenTable = {
+    columns: { studio_id: 'varchar', lead_key: 'varchar', phone: 'varchar' },
+    rows: [
+      { studio_id: 's1', lead_key: 'id:l1', phone: '+14155550101' },
+      { studio_id: 's2', lead_key: 'id:l2', phone: '+14155550102' },
+    ],
+  };
+  const identified: GivenTable = {
+    columns: { lead_no: 'ubigint', lead_key: 'varchar' },
+    rows: [1, 2, 4, 5, 7].map((n) => ({ lead_no: n, lead_key: n === 4 ? 'phone:+14155550104' : `id:l${n}` })),
+  };
+  const messages = facts([
+    // lead 1: after an opt-out twice, once 12 business days after it; and without consent
+    { lead_no: 1, is_sent_after_opt_out: true, business_days_after_opt_out: 2, consent: 'none' },
+    { lead_no: 1, is_sent_after_opt_out: true, business_days_after_opt_out: 12, local_date: '2026-03-20' },
+    // lead 2 (studio s2): at night, to a deactivated number, silent for 18 months, no sender
+    { lead_no: 2, studio_id: 's2', is_quiet_hours: true, is_sent_to_deactivated: true, engagement: '548d+', is_missing_sender_id: true },
+    // lead 4: known by number only; February does not count
+    { lead_no: 4, consent: 'none', local_date: '2026-02-10' },
+    { lead_no: 4, consent: 'none' },
+  ]);
+  const params = { period_start: '2026-03-01', period_end: '2026-03-31' };
+
+  it('lists each lead per check with its texts, late texts, dates, id and number', async () => {
+    const rows = await runModel(
+      'marts/check_leads',
+      { int_messages_cohorts: messages, int_opt_out_requests: requests, int_leads: leads, int_messages_identified: identified },
+      params,
+    );
+    const brief = rows.map((r) => [r.check, r.studio_id, r.lead_id, r.phone, r.messages, r.late_messages]);
+    expect(brief).toEqual([
+      ['check_in_overdue', 's2', 'l2', '+14155550102', 1, 0],
+      ['missing_sender_id', 's2', 'l2', '+14155550102', 1, 0],
+      ['quiet_hours', 's2', 'l2', '+14155550102', 1, 0],
+      ['sent_after_opt_out', 's1', 'l1', '+14155550101', 2, 1],
+      ['sent_to_deactivated', 's2', 'l2', '+14155550102', 1, 0],
+      ['sent_without_consent', 's1', 'l1', '+14155550101', 1, 0],
+      ['sent_without_consent', 's1', null, '+14155550104', 1, 0],
+      ['unprocessed_opt_out_request', 's1', 'l5', null, 1, 0],
+    ]);
+  });
+
+  it('adds the leads up per check and studio, and overall', async () => {
+    const checkLeads = await runModel(
+      'marts/check_leads',
+      { int_messages_cohorts: messages, int_opt_out_requests: requests, int_leads: leads, int_messages_identified: identified },
+      params,
+    );
+    const rows = await runModel('marts/compliance_counts', {
+      check_leads: {
+        columns: { check: 'varchar', studio_id: 'varchar', messages: 'integer', late_messages: 'integer' },
+        rows: checkLeads.map((r) => ({ check: r.check as string, studio_id: r.studio_id as string, messages: r.messages as number, late_messages: r.late_messages as number })),
+      },
+    });
+    const consent = rows.filter((r) => r.check === 'sent_without_consent').map((r) => [r.studio_id, r.messages, r.leads]);
+    expect(consent).toEqual([
+      ['s1', 2, 2],
+      [null, 2, 2],
+    ]);
+    expect(rows.find((r) => r.check === 'sent_after_opt_out' && r.studio_id === null)).toMatchObject({ messages: 2, leads: 1, late_messages: 1 });
+  });
+});

@@ -1,0 +1,41 @@
+import type { Db } from '../db.ts';
+import type { Report } from '../report/bundle.ts';
+import { shiftMonth, type Months } from '../period.ts';
+import { cohortRows, periodTotals, type CohortRow, type Dimension, type Totals } from './cohorts.ts';
+import { complianceRows, policyRows, providerEvidence, type ComplianceRow, type PolicyRow, type ProviderEvidenceRow } from './compliance.ts';
+import { spikeReport, type BreachReport, type SpikeReport } from './spike-report.ts';
+
+/**
+ * Step 3 of the pipeline (worker/run.ts): the statistics over the marts. Each part reads the mart
+ * tables the models made and computes what SQL does not: intervals, flags and shrunk rates of
+ * the cohorts, the spikes and their causes, the checks' examples, the policies' shares.
+ */
+export interface Analysis {
+  totals: { current: Totals; previous: Totals };
+  cohorts: Record<Dimension, CohortRow[]>;
+  trend: Report['trend'];
+  deliverability: Report['deliverability'];
+  compliance: ComplianceRow[];
+  policies: PolicyRow[];
+  provider: ProviderEvidenceRow[];
+  spikes: SpikeReport[];
+  breaches: BreachReport[];
+}
+
+const isoDate = (d: unknown): string => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d));
+
+export async function analyse(db: Db, { period }: Months): Promise<Analysis> {
+  const totals = await periodTotals(db);
+  const cohorts = await cohortRows(db, totals.current.rate);
+  const trend = (await db.query<Report['trend'][number]>(`select * from daily_trend order by date, studio_id nulls first`)).map((r) => ({
+    ...r,
+    date: isoDate(r.date),
+  }));
+  const deliverability = await db.query<Report['deliverability'][number]>(`select * from deliverability order by studio_id, month, error_code`);
+  const compliance = await complianceRows(db);
+  const policies = await policyRows(db, totals.current.attributed_opt_outs);
+  const provider = await providerEvidence(db);
+  // spikes are found on each series' whole history and reported when they end in the trend's months
+  const { spikes, breaches } = await spikeReport(db, `${shiftMonth(period.month, -2)}-01`, period.end);
+  return { totals, cohorts, trend, deliverability, compliance, policies, provider, spikes, breaches };
+}
