@@ -8,7 +8,7 @@ const row = (id: string, day: string) => `${id},s1,,4155550101,outbound,2026-${d
 
 async function snapshot(db: Db) {
   return db.query(`select 'messages' as t, count(*)::integer as n from stg_messages
-    union all select 'raw', count(*)::integer from raw_messages
+    union all select 'raw', count(*)::integer from checked_messages
     union all select 'files', count(*)::integer from ingest_files order by t`);
 }
 

@@ -10,8 +10,8 @@ import { discover, type InputFile } from './discover.ts';
 import type { Encoding } from './encoding.ts';
 import { csvLines, csvLookup, identityLines, type LineLookup } from './lines.ts';
 import { PhoneNormaliser } from './phones.ts';
-import { createRawTables, readFile, sniffTable } from './readers.ts';
-import { stage } from './staging.ts';
+import { createStructuralTable, readFile, sniffTable } from './readers.ts';
+import { prepareStaging, stage } from './staging.ts';
 import type { LineMap } from './textfile.ts';
 import type { TableName } from './tables.ts';
 import { TABLES } from './tables.ts';
@@ -85,7 +85,9 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
   await db.exec(FILE_TABLE);
   await db.exec(FILE_TABLE_ADDED);
   await db.exec(LINE_CACHE);
-  await createRawTables(db);
+  await createStructuralTable(db);
+  const phones = new PhoneNormaliser(config.region);
+  await prepareStaging(db, phones);
 
   const found = await discover(config.input);
   const ignored = found.ignored.map((file) => ({ file, why: 'not a CSV, JSON Lines or Parquet file named after a table' }));
@@ -117,7 +119,9 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
       await db.exec('rollback');
       await db.exec('begin transaction');
     },
+    phones,
   };
+  let phonesNormalised = 0;
   // This run's line maps (from each CSV's scan), for the rejects' lines.
   const maps = new Map<number, LineMap>();
   try {
@@ -166,6 +170,7 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
       );
       await db.exec('commit');
       if (r.map) maps.set(id, r.map);
+      phonesNormalised += r.phonesJudged;
       const secs = (performance.now() - started) / 1000;
       const rows = r.records + r.structural;
       effects.progress(`read ${file.name}: ${rows.toLocaleString('en-US')} rows, ${Math.round(rows / Math.max(secs, 1e-3)).toLocaleString('en-US')} rows/s`);
@@ -178,20 +183,15 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
     await rm(ctx.scratch, { recursive: true, force: true });
   }
 
-  effects.progress('checking rows');
-  const { phonesNormalised } = await db.withProgress(
-    // The raw tables were written in file order (their rowids are record numbers); what staging
-    // writes is read by key.
-    () => db.unordered(() => stage(db, new PhoneNormaliser(config.region))),
-    (percent) => effects.progress(`checking rows (this step ${Math.floor(percent)}%)`),
+  effects.progress('checking duplicates');
+  await db.withProgress(
+    // Every row is typed and checked as its file is read; what is left (duplicates across files)
+    // is decided by key, and what it writes is read by key.
+    () => db.unordered(() => stage(db)),
+    (percent) => effects.progress(`checking duplicates (this step ${Math.floor(percent)}%)`),
   );
   await resolveLines(db, maps);
   const stats = await fileStats(db);
-  if (!config.db) {
-    // In memory the raw text is not needed once staged (a persistent database keeps it to
-    // re-stage later exports against): free it before the models run.
-    for (const t of TABLES) await db.exec(`drop table raw_${t.name}`);
-  }
   const totals = { rows: 0, accepted: 0, rejected: 0, duplicates: 0 };
   for (const s of stats) {
     if (s.rows !== s.accepted + s.rejected + s.duplicates) {
@@ -282,7 +282,7 @@ async function fileStats(db: Db): Promise<FileStats[]> {
   const accepted = TABLES.map((t) => `select file_id, count(*) as n from stg_${t.name} group by file_id`).join(' union all ');
   return db.query<FileStats>(`
     with raw as (
-      ${TABLES.map((t) => `select file_id, count(*) as n from raw_${t.name} group by file_id`).join(' union all ')}
+      ${TABLES.map((t) => `select file_id, count(*) as n from checked_${t.name} group by file_id`).join(' union all ')}
       union all select file_id, count(*) from ingest_structural group by file_id
     ),
     rows as (select file_id, sum(n) as n from raw group by file_id),

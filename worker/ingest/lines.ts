@@ -58,13 +58,19 @@ export interface LineLookup {
   ofLogical(l: number): number;
 }
 
-/** Line lookups of a CSV file from its scan and the logical lines DuckDB rejected. */
-export function csvLookup(map: LineMap, headerLines: number, blankIsRecord: boolean, structural: number[]): LineLookup {
+/** The logical line of the k-th record DuckDB accepted, from the scan and the logical lines it rejected. */
+export function recordLogical(map: LineMap, headerLines: number, blankIsRecord: boolean, structural: number[]): (k: number) => number {
   const sorted = [...structural].sort((a, b) => a - b);
   const skipped = blankIsRecord ? sorted : [...new Set([...sorted, ...map.blank])].sort((a, b) => a - b);
   const first = headerLines + 1;
+  return (k) => logicalOfRecord(k, first, skipped);
+}
+
+/** Line lookups of a CSV file from its scan and the logical lines DuckDB rejected. */
+export function csvLookup(map: LineMap, headerLines: number, blankIsRecord: boolean, structural: number[]): LineLookup {
+  const logical = recordLogical(map, headerLines, blankIsRecord, structural);
   return {
-    ofRecord: (k) => map.physical(logicalOfRecord(k, first, skipped)),
+    ofRecord: (k) => map.physical(logical(k)),
     ofLogical: (l) => map.physical(l),
   };
 }

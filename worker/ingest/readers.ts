@@ -1,17 +1,23 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ident, literal, type Db } from '../db.ts';
 import { OptoutError } from '../errors.ts';
 import type { InputFile } from './discover.ts';
 import { fileSink, isPlain, isSingleByteText, PLAIN, replaceLines, utf8Chunks, writeChunks, type TextForm } from './encoding.ts';
-import { readableAsIs, scanCsv, TEXT_AFTER_QUOTE, type CsvScan, type ScanOptions } from './scan.ts';
+import { recordLogical } from './lines.ts';
+import type { PhoneNormaliser } from './phones.ts';
+import { readableAsIs, recordTexts, scanCsv, TEXT_AFTER_QUOTE, type CsvScan, type ScanOptions } from './scan.ts';
+import { finishFile, insertTypedSql, type RowSource } from './staging.ts';
 import { readFirstLine, readHead, type LineMap } from './textfile.ts';
 import { headerRequired, rawColumns, tableDef, type TableDef, type TableName } from './tables.ts';
 import { isTwilioHeader, twilioColumns } from './twilio.ts';
 
 /**
- * Readers put a file's records into `raw_<table>` as text, one row per record, with the file's id
- * and the record's ordinal. Nothing is validated here beyond what makes a file unreadable: the
- * staging step decides row by row (worker/ingest/staging.ts).
+ * Readers put a file's records into `checked_<table>` in one scan, typed and checked as they are
+ * read, one row per record, with the file's id and the record's ordinal (the SQL that types and
+ * checks them is staging.ts's, derived from the table definitions). A reader decides only what
+ * makes a file unreadable, and how to read a record again by its number (for the values of a
+ * record rejected after the scan: an invalid phone number).
  */
 
 /** What a reader learnt about a file. */
@@ -19,7 +25,7 @@ export interface ReadResult {
   table: TableName;
   /** The adapter used: 'native' or 'twilio'. */
   adapter: 'native' | 'twilio';
-  /** Records loaded into raw_<table> (structurally sound). */
+  /** Records loaded into checked_<table> (structurally sound). */
   records: number;
   /** Records DuckDB's CSV parser could not split into the header's fields. */
   structural: number;
@@ -38,6 +44,8 @@ export interface ReadResult {
   blankLines: number;
   /** CSV: where each logical line starts (from the file's scan), for this run's line lookups. */
   map: LineMap | null;
+  /** Distinct phone numbers seen for the first time in this file, and judged. */
+  phonesJudged: number;
 }
 
 export interface ReadContext {
@@ -45,19 +53,13 @@ export interface ReadContext {
   scratch: string;
   /** Drops what the file's transaction holds so far, to read the file again. */
   restart(): Promise<void>;
+  phones: PhoneNormaliser;
 }
 
 /** SQL for one raw column: the source expression, or NULL when the file does not have it. */
 type ColumnSources = Record<string, string>;
 
-export async function createRawTables(db: Db): Promise<void> {
-  for (const name of ['studios', 'leads', 'messages', 'opt_outs', 'deactivations'] as const) {
-    const def = tableDef(name);
-    const cols = rawColumns(def).map((c) => `${ident(c)} varchar`);
-    await db.exec(
-      `create table if not exists raw_${name} (file_id integer, record_no bigint, ${cols.join(', ')}, read_error varchar)`,
-    );
-  }
+export async function createStructuralTable(db: Db): Promise<void> {
   await db.exec(`create table if not exists ingest_structural (
     file_id integer, logical_line bigint, reason varchar, record varchar)`);
 }
@@ -102,12 +104,8 @@ function applyFileDate(file: InputFile, sources: ColumnSources, hasColumn: boole
   if (date) sources.deactivated_at = `coalesce(nullif(trim(${sources.deactivated_at}), ''), ${literal(date)})`;
 }
 
-async function insertRaw(db: Db, table: TableName, fileId: number, ordinal: string, sources: ColumnSources, from: string, readError = 'null'): Promise<void> {
-  const cols = Object.keys(sources);
-  await db.exec(
-    `insert into raw_${table} (file_id, record_no, ${cols.map(ident).join(', ')}, read_error)
-     select ${fileId}, ${ordinal}, ${cols.map((c) => `${sources[c]}`).join(', ')}, ${readError} from ${from}`,
-  );
+async function insertTyped(db: Db, table: TableName, fileId: number, src: RowSource): Promise<void> {
+  await db.exec(insertTypedSql(tableDef(table), fileId, src));
 }
 
 function wrapRead(file: InputFile, what: string, e: unknown): OptoutError {
@@ -190,10 +188,21 @@ async function readCsv(db: Db, file: InputFile, fileId: number, ctx: ReadContext
   // The record number is not computed here: a row_number() over the scan costs a third of the
   // read. The rows of one insert take consecutive rowids in file order (insertion order is
   // preserved), so staging derives it from the rowid; record_no stays null for a CSV row.
+  // The file DuckDB read last (a UTF-8 copy, or a copy with its lines mended): records are read
+  // again from it by number.
+  let readSource = file.path;
+  let readGzip = file.gzip;
   const duckRead = async (source: string, gzip: boolean): Promise<void> => {
+    readSource = source;
+    readGzip = gzip;
     try {
       await freshRejects(db);
-      await insertRaw(db, table, fileId, 'null', sources, `read_csv(${literal(source)}, ${options(gzip).join(', ')})`);
+      await insertTyped(db, table, fileId, {
+        sources,
+        from: `read_csv(${literal(source)}, ${options(gzip).join(', ')})`,
+        ordinal: 'null',
+        readError: 'null',
+      });
       await db.exec(
         `insert into ingest_structural
          select ${fileId}, line, first(${STRUCTURAL_REASON} order by column_idx), first(csv_line)
@@ -249,7 +258,7 @@ async function readCsv(db: Db, file: InputFile, fileId: number, ctx: ReadContext
     scan = await attempt(form);
   }
   const counts = await db.queryOne<{ records: number; structural: number }>(
-    `select (select count(*)::integer from raw_${table} where file_id = ${fileId}) as records,
+    `select (select count(*)::integer from checked_${table} where file_id = ${fileId}) as records,
             (select count(*)::integer from ingest_structural where file_id = ${fileId}) as structural`,
   );
   if (counts.records + counts.structural !== scan.records) {
@@ -257,6 +266,32 @@ async function readCsv(db: Db, file: InputFile, fileId: number, ctx: ReadContext
       `${file.name}: internal error: the file's lines hold ${scan.records} records but the CSV reader found ${counts.records + counts.structural}; nothing was loaded from it (please report this file)`,
     );
   }
+  /**
+   * Records read again by number: each one's lines are found by the line scan and copied, after
+   * the header, into a small file that DuckDB reads with the same options.
+   */
+  const reread = async (records: number[]): Promise<RowSource> => {
+    const structural = (
+      await db.query<{ l: number }>(`select logical_line::double as l from ingest_structural where file_id = ${fileId}`)
+    ).map((r) => Number(r.l));
+    const logicalOf = recordLogical(scan.map, headerLines, blankIsRecord, structural);
+    const logicals = records.map(logicalOf);
+    const texts = await recordTexts(utf8Chunks(readSource, readGzip, PLAIN), head.delimiter, [
+      ...Array.from({ length: headerLines }, (_, i) => i + 1),
+      ...logicals,
+    ]);
+    const lines = [...Array.from({ length: headerLines }, (_, i) => i + 1), ...logicals].map((l) => texts.get(l) ?? Buffer.alloc(0));
+    const again = path.join(ctx.scratch, `${fileId}-again.csv`);
+    await writeFile(again, Buffer.concat(lines.flatMap((b) => [b, Buffer.from('\n')])));
+    const plain = options(false).filter((o) => !/^(ignore_errors|store_rejects|rejects_table|rejects_scan)\b/.test(o));
+    return {
+      sources,
+      from: `(select *, row_number() over () as read_again_n from read_csv(${literal(again)}, ${plain.join(', ')}))`,
+      ordinal: `[${records.join(', ')}][read_again_n]`,
+      readError: 'null',
+    };
+  };
+  const phonesJudged = await finishFile(db, def, fileId, ctx.phones, true, reread);
   return {
     table,
     adapter,
@@ -269,6 +304,7 @@ async function readCsv(db: Db, file: InputFile, fileId: number, ctx: ReadContext
     lines: scan.lines,
     blankLines: scan.blankLines,
     map: scan.map,
+    phonesJudged,
   };
 }
 
@@ -309,6 +345,7 @@ async function readJsonLines(db: Db, file: InputFile, fileId: number, ctx: ReadC
   let form = sniffed;
   let source = isPlain(form) ? file.path : await copy('utf8', utf8Chunks(file.path, file.gzip, form));
   let gzip = isPlain(form) && file.gzip;
+  let phonesJudged = 0;
   try {
     let rejects = await readLines(source, gzip);
     if (rejects.length > 0 && form.encoding === 'utf8' && rejects.some((r) => r.reason === NOT_UTF8) && (await isSingleByteText(file.path, file.gzip))) {
@@ -341,15 +378,25 @@ async function readJsonLines(db: Db, file: InputFile, fileId: number, ctx: ReadC
     }
     const guarded: ColumnSources = {};
     for (const [c, s] of Object.entries(sources)) guarded[c] = `case when ok then ${s} end`;
-    await insertRaw(db, table, fileId, 'line', guarded,
-      `jsonl_tmp where raw is not null and trim(raw) <> ''`,
-      `case when starts_with(raw, '${UNREADABLE}') then split_part(raw, '${UNREADABLE}', 2)
-        when not ok then 'not a JSON object: ' || left(raw, 60) end`);
+    const readError = `case when starts_with(raw, '${UNREADABLE}') then split_part(raw, '${UNREADABLE}', 2)
+        when not ok then 'not a JSON object: ' || left(raw, 60) end`;
+    await insertTyped(db, table, fileId, {
+      sources: guarded,
+      from: `jsonl_tmp where raw is not null and trim(raw) <> ''`,
+      ordinal: 'line',
+      readError,
+    });
+    phonesJudged = await finishFile(db, def, fileId, ctx.phones, false, async (records) => ({
+      sources: guarded,
+      from: `jsonl_tmp where line in (${records.join(', ')})`,
+      ordinal: 'line',
+      readError,
+    }));
   } catch (e) {
     throw wrapRead(file, 'JSON Lines', e);
   }
   const { records, physical } = await db.queryOne<{ records: number; physical: number }>(
-    `select (select count(*)::integer from raw_${table} where file_id = ${fileId}) as records,
+    `select (select count(*)::integer from checked_${table} where file_id = ${fileId}) as records,
       (select count(*)::integer from jsonl_tmp) as physical`,
   );
   await db.exec('drop table jsonl_tmp');
@@ -366,23 +413,31 @@ async function readJsonLines(db: Db, file: InputFile, fileId: number, ctx: ReadC
     lines: physical,
     blankLines: physical - records,
     map: null,
+    phonesJudged,
   };
 }
 
-async function readParquet(db: Db, file: InputFile, fileId: number): Promise<ReadResult> {
+async function readParquet(db: Db, file: InputFile, fileId: number, ctx: ReadContext): Promise<ReadResult> {
   const table = file.table;
   if (!table) throw new Error(`unreachable: ${file.name} has no table`);
   const def = tableDef(table);
   const scan = `read_parquet(${literal(file.path)}, file_row_number = true)`;
+  let phonesJudged = 0;
   try {
     const described = await db.query<{ column_name: string }>(`select column_name from (describe select * from ${scan})`);
     const header = described.map((r) => r.column_name).filter((c) => c !== 'file_row_number');
     const sources = mapColumns(file, def, header, (_i, name) => `cast(${ident(name)} as varchar)`);
-    await insertRaw(db, table, fileId, 'file_row_number + 1', sources, scan);
+    await insertTyped(db, table, fileId, { sources, from: scan, ordinal: 'file_row_number + 1', readError: 'null' });
+    phonesJudged = await finishFile(db, def, fileId, ctx.phones, false, async (records) => ({
+      sources,
+      from: `${scan} where file_row_number + 1 in (${records.join(', ')})`,
+      ordinal: 'file_row_number + 1',
+      readError: 'null',
+    }));
   } catch (e) {
     throw wrapRead(file, 'Parquet', e);
   }
-  const { records } = await db.queryOne<{ records: number }>(`select count(*)::integer as records from raw_${table} where file_id = ${fileId}`);
+  const { records } = await db.queryOne<{ records: number }>(`select count(*)::integer as records from checked_${table} where file_id = ${fileId}`);
   return {
     table,
     adapter: 'native',
@@ -396,6 +451,7 @@ async function readParquet(db: Db, file: InputFile, fileId: number): Promise<Rea
     lines: null,
     blankLines: 0,
     map: null,
+    phonesJudged,
   };
 }
 
@@ -403,7 +459,7 @@ async function readParquet(db: Db, file: InputFile, fileId: number): Promise<Rea
 export async function readFile(db: Db, file: InputFile, fileId: number, ctx: ReadContext): Promise<ReadResult> {
   if (file.format === 'csv') return readCsv(db, file, fileId, ctx);
   if (file.format === 'jsonl') return readJsonLines(db, file, fileId, ctx);
-  return readParquet(db, file, fileId);
+  return readParquet(db, file, fileId, ctx);
 }
 
 /**

@@ -337,3 +337,40 @@ export async function scanCsv(chunks: AsyncIterable<Buffer>, options: ScanOption
   if (pending && pending.length > 0) await take(pending, true);
   return { map, lines: physical, records, blankLines, broken, crlfEnds, lfEnds, strayCr };
 }
+
+/**
+ * The text of some logical lines of a CSV file (the header is logical line 1), for records that
+ * are read again by number: each from its first byte to the end of its last line, without the
+ * line break. Reads no further than the last one wanted.
+ */
+export async function recordTexts(chunks: AsyncIterable<Buffer>, delimiter: string, wanted: number[]): Promise<Map<number, Buffer>> {
+  const want = new Set(wanted);
+  const last = Math.max(0, ...wanted);
+  const out = new Map<number, Buffer>();
+  const cursor = new Cursor(delimiter.charCodeAt(0), undefined);
+  let logical = 0;
+  // the position reached in buf, or -1 once the last wanted line is read
+  const take = (buf: Buffer, final: boolean): number => {
+    cursor.reset(buf);
+    let pos = 0;
+    while (pos < buf.length) {
+      const e = cursor.extent(pos, final);
+      if (e === null) break;
+      logical++;
+      if (want.has(logical)) out.set(logical, Buffer.from(buf.subarray(pos, e.contentEnd)));
+      pos = e.end;
+      if (logical >= last) return -1;
+    }
+    return pos;
+  };
+  if (last === 0) return out;
+  let pending: Buffer | null = null;
+  for await (const chunk of chunks) {
+    const buf: Buffer = pending && pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
+    const used = take(buf, false);
+    if (used < 0) return out;
+    pending = buf.subarray(used);
+  }
+  if (pending && pending.length > 0) take(pending, true);
+  return out;
+}
