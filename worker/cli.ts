@@ -202,7 +202,7 @@ async function main(argv: string[], io: Io): Promise<number> {
   if (command === 'generate') {
     const out = str('out');
     if (!out) throw new UsageError('--out: the folder to write the sample export to is required');
-    const { generate } = await import('./generate/index.ts');
+    const { generate } = await import('../data/generate/index.ts');
     const started = performance.now();
     const result = await generate({
       out,
