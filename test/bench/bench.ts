@@ -116,6 +116,10 @@ function generated(name: string, generateArgs: string[], what: string): string {
   return dir;
 }
 
+/** The machine's 1-minute load average: on a shared machine it says how far to trust the wall times. */
+const load = (): string => (os.loadavg()[0] ?? 0).toFixed(1);
+const loadAtStart = load();
+
 // The worker runs as users run it, compiled: build dist/ first so the bench never times stale code.
 execFileSync('node', ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
 
@@ -204,7 +208,7 @@ const commit = (() => {
     return 'no git';
   }
 })();
-const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}, commit ${commit}`;
+const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}, commit ${commit}, load average ${loadAtStart} at the start and ${load()} at the end`;
 const table = [
   `## ${new Date().toISOString().slice(0, 10)}: ${machine}${values.memory ? `, --memory ${values.memory}` : ''}`,
   '',
