@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { UsageError } from '../worker/errors.ts';
-import { generate, type GenerateSummary } from '../worker/generate/index.ts';
-import { LOOK_ALIKES, STOP_REQUESTS } from '../worker/generate/content.ts';
-import { Zone, businessDaysBetween, dayOf, isoUtc } from '../worker/generate/time.ts';
+import { generate, type GenerateSummary } from '../data/generate/index.ts';
+import { LOOK_ALIKES, STOP_REQUESTS } from '../data/generate/content.ts';
+import { Zone, businessDaysBetween, dayOf, isoUtc } from '../data/generate/time.ts';
 
 // Small runs keep the suite fast; the scenarios have floors that keep them visible at this size.
 const OPTIONS = { studios: 3, months: 6, messages: 20_000, seed: 7 } as const;

@@ -48,9 +48,9 @@ Loads the export folder DIR into DuckDB and writes the report bundle to --out.
   --blast-size N           distinct recipients that make a campaign a blast (default ${DEFAULTS.blastSize})
   --no-site                do not build the static site
   --pdf                    also print the site to OUT/report.pdf (needs chromium)
-  --memory SIZE            DuckDB memory limit, e.g. 4GB (default: twice the export's size,
-                           at least 700MB, at most half the RAM; beyond it DuckDB spills
-                           to the system's temp folder)
+  --memory SIZE            DuckDB memory limit, e.g. 4GB (default: five times the export's
+                           size, at least 1GB, at most half the RAM; beyond it DuckDB
+                           spills to the system's temp folder)
   --threads N              DuckDB threads (default: one per core)
   --debug                  show stack traces`,
   ingest: `Usage: optout ingest --input DIR [options]
@@ -202,7 +202,7 @@ async function main(argv: string[], io: Io): Promise<number> {
   if (command === 'generate') {
     const out = str('out');
     if (!out) throw new UsageError('--out: the folder to write the sample export to is required');
-    const { generate } = await import('./generate/index.ts');
+    const { generate } = await import('../data/generate/index.ts');
     const started = performance.now();
     const result = await generate({
       out,

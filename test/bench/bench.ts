@@ -1,20 +1,23 @@
 /**
- * `npm run bench` (issue 7), two parts:
- * - the worker against DuckDB's own floor: for each size it generates an export with
- *   `optout generate` (cached under .cache/bench/), then runs, alternating, --runs times each: the
- *   floor (test/bench/floor.ts) and `optout run --no-site`, and reports the medians, their ratio
- *   and the worker's peak RSS;
+ * `npm run bench` (issues 7 and 14), two parts:
+ * - the worker against the bare floor: for each size it generates an export with
+ *   `optout generate --seed 7` (cached under .cache/bench/), then runs, alternating, --runs pairs:
+ *   the floor (`node test/bench/floor.mjs DIR`: plain node, DuckDB loading the same files and
+ *   grouping once) and `node bin/optout.mjs run --no-site` (the compiled worker, as a user runs
+ *   it). It reports the medians of the wall and CPU seconds (user + system of the child), their
+ *   ratios, the worker's peak RSS and what DuckDB spilled to disk, then runs the largest export
+ *   once more with `--memory 1GB`, which must complete;
  * - the site build: for each studio count it generates an export (cached too), runs
  *   `optout run --no-site` once for its report.json, then builds the site alone --runs times
  *   (test/bench/site.ts, a fresh process each time) and reports the median, the pages and the
  *   peak RSS. The site must build in under 60 s for 100 studios on a 2-core machine.
- * Both tables go to BENCHMARKS.md with the machine.
- * Usage: npm run bench [-- --sizes 1000000,10000000] [--site-studios 3,100] [--runs 3] [--memory 1GB]
- *                      [--site-only | --no-site-bench]
+ * Both tables go to BENCHMARKS.md with the machine, newest first.
+ * Usage: npm run bench [-- --sizes 2000000,10000000] [--site-studios 3,100] [--runs 3] [--memory 1GB]
+ *                      [--site-only | --no-site-bench] [--note "a line for the section"]
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,10 +26,11 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const cache = path.join(root, '.cache', 'bench');
 const { values } = parseArgs({
   options: {
-    sizes: { type: 'string', default: '1000000,10000000' },
+    sizes: { type: 'string', default: '2000000,10000000' },
     'site-studios': { type: 'string', default: '3,100' },
     runs: { type: 'string', default: '3' },
     memory: { type: 'string' },
+    note: { type: 'string' },
     'site-only': { type: 'boolean', default: false },
     'no-site-bench': { type: 'boolean', default: false },
   },
@@ -35,26 +39,72 @@ if (values['site-only'] && values['no-site-bench']) throw new Error('--site-only
 const sizes = (values.sizes as string).split(',').map(Number);
 const siteStudios = (values['site-studios'] as string).split(',').map(Number);
 const runs = Number(values.runs);
+if (sizes.some((n) => !Number.isInteger(n) || n <= 0) || !Number.isInteger(runs) || runs < 1) throw new Error('--sizes and --runs take positive whole numbers');
+
+/** Issue 14's targets: the worker at most this many times the floor (wall and CPU), by export size. */
+const RATIO_TARGETS = new Map([
+  [2_000_000, 3.5],
+  [10_000_000, 4],
+]);
+const RSS_TARGET = { size: 2_000_000, mb: 2048 };
 
 interface Timing {
   seconds: number;
   /** User + system CPU seconds: steadier than the wall time on a shared machine. */
   cpu: number;
   rssMb: number;
+  /** The most the run's temporary folder (where DuckDB spills) held at once. */
+  spillMb: number;
   stdout: string;
 }
 
-/** Runs a command under /usr/bin/time for its wall time, CPU time and peak RSS. */
-function timed(cmd: string, args: string[]): Timing {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', cmd, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.split('\n').slice(-3).join(' ')}`);
-  const last = r.stderr.trim().split('\n').pop() ?? '';
-  const [secs, user, sys, kb] = last.split(' ').map(Number);
-  return { seconds: secs as number, cpu: (user as number) + (sys as number), rssMb: (kb as number) / 1024, stdout: r.stdout };
+/** Bytes of the files under `dir` now (0 when it is gone: files come and go while DuckDB runs). */
+async function sizeOf(dir: string): Promise<number> {
+  let total = 0;
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const e of entries) if (e.isFile()) total += (await stat(path.join(e.parentPath, e.name)).catch(() => ({ size: 0 }))).size;
+  return total;
+}
+
+/**
+ * Runs a command under /usr/bin/time for its wall time, CPU time (its own and its children's) and
+ * peak RSS, with a fresh TMPDIR whose size is watched every 100 ms: the worker's DuckDB spills there.
+ */
+async function timed(cmd: string, args: string[]): Promise<Timing> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'optout-bench-'));
+  try {
+    const child = spawn('/usr/bin/time', ['-f', '%e %U %S %M', cmd, ...args], { cwd: root, env: { ...process.env, TMPDIR: tmp } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let spill = 0;
+    let polling = false;
+    const poll = setInterval(() => {
+      if (polling) return;
+      polling = true;
+      void sizeOf(tmp).then((n) => {
+        spill = Math.max(spill, n);
+        polling = false;
+      });
+    }, 100);
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+    clearInterval(poll);
+    if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${stderr.split('\n').slice(-3).join(' ')}`);
+    const last = stderr.trim().split('\n').pop() ?? '';
+    const [secs, user, sys, kb] = last.split(' ').map(Number);
+    return { seconds: secs as number, cpu: (user as number) + (sys as number), rssMb: (kb as number) / 1024, spillMb: spill / 2 ** 20, stdout };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+const count = (n: number): string => n.toLocaleString('en-US');
 
 /** `optout generate` into .cache/bench/NAME unless an earlier bench left it there. */
 function generated(name: string, generateArgs: string[], what: string): string {
@@ -66,43 +116,57 @@ function generated(name: string, generateArgs: string[], what: string): string {
   return dir;
 }
 
+/** The machine's 1-minute load average: on a shared machine it says how far to trust the wall times. */
+const load = (): string => (os.loadavg()[0] ?? 0).toFixed(1);
+const loadAtStart = load();
+
+// The worker runs as users run it, compiled: build dist/ first so the bench never times stale code.
+execFileSync('node', ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+
 const workerRows: string[] = [];
-const workerMedians: { size: number; seconds: number; dir: string }[] = [];
+const verdicts: string[] = [];
 let lowMemory = '';
-let scaling = '';
 if (!values['site-only']) {
+  const largestDir = { size: 0, dir: '' };
   for (const size of sizes) {
     await mkdir(cache, { recursive: true });
-    const dir = generated(`m${size}`, ['--messages', String(size)], `${size.toLocaleString('en-US')} messages`);
+    const dir = generated(`m${size}-seed7`, ['--messages', String(size), '--seed', '7'], `${count(size)} messages`);
+    const out = path.join(cache, `out-${size}`);
     const floor: Timing[] = [];
     const worker: Timing[] = [];
     for (let i = 0; i < runs; i++) {
-      floor.push(timed(tsx, ['test/bench/floor.ts', dir]));
-      const args = ['bin/optout.mjs', 'run', '--input', dir, '--out', path.join(cache, `out-${size}`), '--no-site'];
+      floor.push(await timed('node', ['test/bench/floor.mjs', dir]));
+      const args = ['bin/optout.mjs', 'run', '--no-site', '--input', dir, '--out', out];
       if (values.memory) args.push('--memory', values.memory as string);
-      worker.push(timed('node', args));
-      process.stderr.write(`${size}: run ${i + 1}: floor ${floor.at(-1)?.seconds} s, worker ${worker.at(-1)?.seconds} s (CPU ${floor.at(-1)?.cpu.toFixed(1)} s, ${worker.at(-1)?.cpu.toFixed(1)} s)\n`);
+      worker.push(await timed('node', args));
+      const [f, w] = [floor.at(-1) as Timing, worker.at(-1) as Timing];
+      process.stderr.write(
+        `${count(size)}: pair ${i + 1}: floor ${f.seconds.toFixed(2)} s (CPU ${f.cpu.toFixed(1)}), worker ${w.seconds.toFixed(2)} s (CPU ${w.cpu.toFixed(1)}, ${w.rssMb.toFixed(0)} MB, spilled ${w.spillMb.toFixed(0)} MB)\n`,
+      );
     }
     const f = median(floor.map((t) => t.seconds));
     const w = median(worker.map((t) => t.seconds));
     const fc = median(floor.map((t) => t.cpu));
     const wc = median(worker.map((t) => t.cpu));
     const rss = Math.max(...worker.map((t) => t.rssMb));
+    const spill = Math.max(...worker.map((t) => t.spillMb));
     workerRows.push(
-      `| ${size.toLocaleString('en-US')} | ${f.toFixed(2)} | ${w.toFixed(2)} | ${(w / f).toFixed(2)}x | ${fc.toFixed(1)} | ${wc.toFixed(1)} | ${(wc / fc).toFixed(2)}x | ${rss.toFixed(0)} MB |`,
+      `| ${count(size)} | ${f.toFixed(2)} | ${w.toFixed(2)} | ${(w / f).toFixed(2)}x | ${fc.toFixed(1)} | ${wc.toFixed(1)} | ${(wc / fc).toFixed(2)}x | ${rss.toFixed(0)} MB | ${spill.toFixed(0)} MB |`,
     );
-    workerMedians.push({ size, seconds: w, dir });
+    const target = RATIO_TARGETS.get(size);
+    if (target !== undefined) {
+      const met = w / f <= target && wc / fc <= target;
+      verdicts.push(`${count(size)} messages: ${(w / f).toFixed(2)}x wall, ${(wc / fc).toFixed(2)}x CPU against at most ${target}x: ${met ? 'met' : 'not met'}.`);
+    }
+    if (size === RSS_TARGET.size) {
+      verdicts.push(`Peak RSS at ${count(size)}: ${rss.toFixed(0)} MB against at most ${RSS_TARGET.mb} MB: ${rss <= RSS_TARGET.mb ? 'met' : 'not met'}.`);
+    }
+    if (size >= largestDir.size) Object.assign(largestDir, { size, dir });
   }
   // The largest export once more with --memory 1GB: it must complete, DuckDB spilling to disk.
-  const largest = workerMedians.at(-1);
-  if (largest && !values.memory) {
-    const t = timed('node', ['bin/optout.mjs', 'run', '--input', largest.dir, '--out', path.join(cache, `out-${largest.size}`), '--no-site', '--memory', '1GB']);
-    lowMemory = `With \`--memory 1GB\` the ${largest.size.toLocaleString('en-US')}-message run completed in ${t.seconds.toFixed(1)} s, peak RSS ${t.rssMb.toFixed(0)} MB.`;
-  }
-  const smallest = workerMedians[0];
-  if (smallest && largest && largest !== smallest) {
-    const target = largest.size === 10 * smallest.size ? ' (target: at most 11x for 10x the messages)' : '';
-    scaling = `${largest.size.toLocaleString('en-US')} messages cost ${(largest.seconds / smallest.seconds).toFixed(1)}x what ${smallest.size.toLocaleString('en-US')} cost${target}.`;
+  if (largestDir.dir && !values.memory) {
+    const t = await timed('node', ['bin/optout.mjs', 'run', '--no-site', '--input', largestDir.dir, '--out', path.join(cache, `out-${largestDir.size}`), '--memory', '1GB']);
+    lowMemory = `With \`--memory 1GB\` the ${count(largestDir.size)}-message run completed in ${t.seconds.toFixed(1)} s (CPU ${t.cpu.toFixed(1)} s), peak RSS ${t.rssMb.toFixed(0)} MB, ${t.spillMb.toFixed(0)} MB spilled to disk.`;
   }
 }
 
@@ -126,7 +190,7 @@ if (!values['no-site-bench']) {
     execFileSync('node', args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     const builds: (Timing & { pages: number; buildSeconds: number })[] = [];
     for (let i = 0; i < runs; i++) {
-      const t = timed(tsx, ['test/bench/site.ts', reportDir, path.join(reportDir, 'site')]);
+      const t = await timed(tsx, ['test/bench/site.ts', reportDir, path.join(reportDir, 'site')]);
       const built = JSON.parse(t.stdout.trim().split('\n').pop() ?? '{}') as { pages: number; seconds: number };
       builds.push({ ...t, pages: built.pages, buildSeconds: built.seconds });
       process.stderr.write(`${studios} studios: site build ${i + 1}: ${built.seconds.toFixed(2)} s, ${built.pages} pages\n`);
@@ -144,29 +208,22 @@ const commit = (() => {
     return 'no git';
   }
 })();
-const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}, commit ${commit}`;
+const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}, commit ${commit}, load average ${loadAtStart} at the start and ${load()} at the end`;
 const table = [
   `## ${new Date().toISOString().slice(0, 10)}: ${machine}${values.memory ? `, --memory ${values.memory}` : ''}`,
   '',
+  ...(values.note ? [values.note as string, ''] : []),
   ...(workerRows.length
     ? [
-        `Median of ${runs} alternating runs; the floor is DuckDB loading the same files and grouping once (test/bench/floor.ts). CPU is user + system seconds, both cores together: on a shared machine it varies less than the wall time.`,
+        `Median of ${runs} alternating pairs: the floor is plain node with DuckDB loading the same files and grouping once (\`node test/bench/floor.mjs DIR\`), the worker is \`node bin/optout.mjs run --no-site\` (the compiled JavaScript). Exports from \`optout generate --seed 7\`. CPU is user + system seconds of the process, both cores together: on a shared machine it varies less than the wall time. Spilled is the most DuckDB's temporary files held at once.`,
         '',
-        '| messages | floor (s) | optout run --no-site (s) | ratio | floor CPU (s) | worker CPU (s) | CPU ratio | worker peak RSS |',
-        '|---:|---:|---:|---:|---:|---:|---:|---:|',
+        'Targets (issue 14): the worker at most 3.5x the floor at 2,000,000 messages and at most 4x at 10,000,000, in wall and in CPU seconds; peak RSS at most 2 GB at 2,000,000; 10,000,000 with `--memory 1GB` completes.',
+        '',
+        '| messages | floor (s) | optout run --no-site (s) | ratio | floor CPU (s) | worker CPU (s) | CPU ratio | worker peak RSS | spilled |',
+        '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
         ...workerRows,
         '',
-        ...[scaling, lowMemory].filter(Boolean).flatMap((line) => [line, '']),
-      ]
-    : []),
-  ...(siteRows.length
-    ? [
-        `Site build: buildSite() alone on the report of \`optout run --no-site\`, median of ${runs} builds, each in a fresh process (test/bench/site.ts); the target is under 60 s for 100 studios.`,
-        '',
-        '| studios | messages | pages | site build (s) | peak RSS |',
-        '|---:|---:|---:|---:|---:|',
-        ...siteRows,
-        '',
+        ...[...verdicts, lowMemory].filter(Boolean).flatMap((line) => [line, '']),
       ]
     : []),
 ].join('\n');

@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { normalizeConfig } from '../../worker/config.ts';
-import { generate } from '../../worker/generate/index.ts';
+import { generate } from '../../data/generate/index.ts';
 import { run } from '../../worker/run.ts';
 import type { SpikeReport } from '../../worker/analysis/spike-report.ts';
 

@@ -1,8 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import type { AstroInlineConfig } from 'astro';
+import { PROJECT_ROOT } from '../paths.ts';
 
-/** The project root: srcDir is `site/` under it. */
-export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The project root: srcDir is `site/` under it (also when the worker runs from dist/). */
+export { PROJECT_ROOT };
 
 /** The module the pages import to find the report: `import { reportDir } from 'virtual:optout/report'`. */
 export const REPORT_MODULE = 'virtual:optout/report';

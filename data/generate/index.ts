@@ -1,6 +1,6 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { UsageError } from '../errors.ts';
+import { UsageError } from '../../worker/errors.ts';
 import { LEADS_HEADER, buildLeads, writeLeads } from './leads.ts';
 import {
   ExportWriter,

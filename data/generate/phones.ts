@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.ts';
+import { UsageError } from '../../worker/errors.ts';
 
 /**
  * Fictional phone numbers: real US area codes with the 555 exchange (NXX-555-XXXX), which
