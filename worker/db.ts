@@ -1,10 +1,15 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue, type DuckDBAppender } from '@duckdb/node-api';
 
 /** OPTOUT_PROFILE=1 prints each statement's wall time on stderr (for profiling, not for users). */
-const PROFILE = process.env.OPTOUT_PROFILE === '1';
+export const PROFILE = process.env.OPTOUT_PROFILE === '1';
+
+/** Wall seconds of every statement so far (OPTOUT_PROFILE=1), for the pipeline's step lines. */
+export const profileTotals = { statements: 0, seconds: 0 };
 
 function profileLine(started: number, sql: string): void {
   const ms = performance.now() - started;
+  profileTotals.statements += 1;
+  profileTotals.seconds += ms / 1000;
   if (ms < 20) return;
   const head = sql.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim().slice(0, 110);
   process.stderr.write(`[profile] ${(ms / 1000).toFixed(2)}s ${head}\n`);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import os from 'node:os';
 import { memoryLimit, type Config } from './config.ts';
 import { discover } from './ingest/discover.ts';
-import { Db } from './db.ts';
+import { Db, PROFILE, profileTotals } from './db.ts';
 import { ingest, type IngestEffects, type IngestResult } from './ingest/index.ts';
 import { buildModels } from './models.ts';
 import { analyse } from './analysis/index.ts';
@@ -95,7 +95,7 @@ export async function run(config: Config, effects: RunEffects): Promise<RunResul
     let report: Report;
     let ingested: IngestResult;
     try {
-      ingested = await ingest(db, config, effects); // 1. ingest
+      ingested = await step('ingest', () => ingest(db, config, effects)); // 1. ingest
       report = await reportOf(db, config, ingested, out.dir, effects); // 2-4. models, analysis, bundle
     } finally {
       db.close();
@@ -122,9 +122,19 @@ export async function run(config: Config, effects: RunEffects): Promise<RunResul
 /** Steps 2 to 4 on a loaded database: the models, the analysis, and the bundle written to `out`. */
 export async function reportOf(db: Db, config: Config, ingested: IngestResult, out: string, effects: RunEffects, version = VERSION): Promise<Report> {
   effects.progress('computing the tables');
-  const months = await buildModels(db, config); // 2. models
+  const months = await step('models', () => buildModels(db, config)); // 2. models
   effects.progress('analysing');
-  const analysis = await analyse(db, months); // 3. analysis
+  const analysis = await step('analysis', () => analyse(db, months)); // 3. analysis
   effects.progress('writing the report');
-  return writeBundle(db, out, { config, ingested, months, analysis, version }); // 4. bundle
+  return step('bundle', () => writeBundle(db, out, { config, ingested, months, analysis, version })); // 4. bundle
+}
+
+/** Runs one step of the pipeline; with OPTOUT_PROFILE=1, prints its wall time and its SQL's. */
+async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
+  if (!PROFILE) return work();
+  const started = performance.now();
+  const sql = profileTotals.seconds;
+  const result = await work();
+  process.stderr.write(`[profile] step ${name}: ${((performance.now() - started) / 1000).toFixed(2)}s, of which SQL ${(profileTotals.seconds - sql).toFixed(2)}s\n`);
+  return result;
 }
