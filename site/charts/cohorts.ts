@@ -50,7 +50,7 @@ export function ratesPlot(rows: Point[], { width, overall }: { width: number; ov
 
 /** What to conclude from a breakdown: its most over-represented group, or that none stands out. */
 export function cohortCaption(dimension: Dimension, rows: CohortRow[], overall: number): string {
-  const noun = DIMENSION_TEXT[dimension].column.toLowerCase();
+  const noun = DIMENSION_TEXT[dimension].noun;
   const excess = (r: CohortRow): number => r.opt_outs - r.reached * overall;
   const high = rows.filter((r) => r.flag === 'high').sort((a, b) => excess(b) - excess(a));
   const low = rows.filter((r) => r.flag === 'low').sort((a, b) => a.rate - b.rate);
@@ -136,7 +136,7 @@ export function funnelPlot(rows: Point[], { width, overall }: { width: number; o
 export function funnelCaption(dimension: Dimension, rows: CohortRow[]): string {
   const above = rows.filter((r) => r.rate > r.funnel.high998);
   const below = rows.filter((r) => r.rate < r.funnel.low998);
-  const noun = DIMENSION_TEXT[dimension].column.toLowerCase();
+  const noun = DIMENSION_TEXT[dimension].noun;
   if (above.length === 0 && below.length === 0) return `Every ${noun} falls within the 99.8% limits: their differences from the month's rate could be chance.`;
   const parts = [above.length > 0 ? `${above.length} above` : '', below.length > 0 ? `${below.length} below` : ''].filter(Boolean).join(' and ');
   return `${parts} the 99.8% limits: ${above.length + below.length === 1 ? 'this group differs' : 'these groups differ'} from the month's rate by more than chance, given ${above.length + below.length === 1 ? 'its' : 'their'} size.`.replace(/^./, (c) => c.toUpperCase());

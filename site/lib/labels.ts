@@ -26,6 +26,8 @@ export interface DimensionText {
   title: string;
   /** Column heading of the group: "Lead source". */
   column: string;
+  /** One group in a sentence: "lead source". */
+  noun: string;
   /** Page anchor. */
   anchor: string;
   /** What the groups are, in one sentence. */
@@ -34,8 +36,8 @@ export interface DimensionText {
 
 export const DIMENSION_TEXT = Object.fromEntries(
   DIMENSIONS.map((d) => {
-    const { title, column, anchor, about } = DIMENSION_CATALOG[d];
-    return [d, { title, column, anchor, about }];
+    const { title, column, noun, anchor, about } = DIMENSION_CATALOG[d];
+    return [d, { title, column, noun, anchor, about }];
   }),
 ) as Record<Dimension, DimensionText>;
 

@@ -10,7 +10,7 @@ import { formatCsv, parseCsv } from '../../site/lib/csv.ts';
 import { maskHtmlText, safe } from '../../site/lib/mask.ts';
 import { rejectedSummary } from '../../site/lib/load.ts';
 import type { ReportInput } from '../../site/lib/schema.ts';
-import { pct, pctTick } from '../../site/lib/format.ts';
+import { pct, pctTick, words } from '../../site/lib/format.ts';
 import { comparisonNote, monthCoverage, partialBanner, uncovered } from '../../site/lib/period.ts';
 import { headline, kpis } from '../../site/lib/overview.ts';
 import type { ReportData } from '../../site/lib/schema.ts';
@@ -79,6 +79,10 @@ describe('csv', () => {
 });
 
 describe('formats', () => {
+  it('writes small counts in words and larger ones in figures', () => {
+    expect([words(0), words(1), words(9), words(11), words(12), words(13), words(1500)]).toEqual(['no', 'one', 'nine', 'eleven', 'twelve', '13', '1,500']);
+  });
+
   it('writes rates as percents and ticks without trailing zeros', () => {
     expect([pct(0), pct(0.0049), pct(0.013), pct(0.129)]).toEqual(['0%', '0.49%', '1.3%', '12.9%']);
     expect([pctTick(0), pctTick(0.005), pctTick(0.01), pctTick(0.025)]).toEqual(['0%', '0.5%', '1%', '2.5%']);

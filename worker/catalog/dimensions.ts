@@ -16,6 +16,8 @@ interface DimensionWords {
   title: string;
   /** Column heading of the group: "Lead source". */
   column: string;
+  /** One group in a sentence: "No lead source differs clearly from the month's rate". */
+  noun: string;
   /** Page anchor on the cohorts page. */
   anchor: string;
   /** What the groups are, in one sentence (the cohorts page and the methodology page). */
@@ -96,6 +98,7 @@ export const DIMENSION_CATALOG = {
     keys: [UNKNOWN],
     title: 'Opt-outs by lead source',
     column: 'Lead source',
+    noun: 'lead source',
     anchor: 'lead-source',
     about: 'Where the lead came from, as the CRM names it.',
     subject: (label) => `Leads from ${label}`,
@@ -115,6 +118,7 @@ export const DIMENSION_CATALOG = {
     keys: [...dayBands(LEAD_AGE_BANDS), UNKNOWN],
     title: 'Opt-outs by lead age',
     column: 'Lead age',
+    noun: 'lead age group',
     anchor: 'lead-age',
     about: 'Days between the lead being added to the CRM and the text.',
     subject: (label) => `Leads ${label} old`,
@@ -131,6 +135,7 @@ export const DIMENSION_CATALOG = {
     ],
     title: 'Opt-outs by texts in the last 7 days',
     column: 'Texts to the lead in 7 days',
+    noun: 'frequency group',
     anchor: 'frequency',
     about: 'How many texts the studio had sent the lead in the 7 days up to and including this one.',
     subject: (label) => `Leads who got ${label} in a week`,
@@ -147,6 +152,7 @@ export const DIMENSION_CATALOG = {
     ],
     title: 'Opt-outs by consent on record',
     column: 'Consent',
+    noun: 'consent group',
     anchor: 'consent',
     about: 'Whether the lead had given consent when the text went out, and how it was captured.',
     subject: (_label, key) =>
@@ -164,6 +170,7 @@ export const DIMENSION_CATALOG = {
     keys: [...dayBands(ENGAGEMENT_BANDS), UNKNOWN],
     title: 'Opt-outs by time since the lead was last in touch',
     column: 'Last in touch',
+    noun: 'group by last contact',
     anchor: 'engagement',
     about: 'Days since the lead last signed up, gave consent, visited, booked, bought or replied.',
     subject: (label) => `Leads last in touch ${label} before`,
@@ -187,6 +194,7 @@ export const DIMENSION_CATALOG = {
     ],
     title: 'Opt-outs by kind of text',
     column: 'Kind of text',
+    noun: 'kind of text',
     anchor: 'campaign-type',
     about: 'Blasts, targeted campaigns, automations and one-to-one conversations.',
     subject: (label) => `${label} texts`.replace('texts texts', 'texts'),
@@ -200,6 +208,7 @@ export const DIMENSION_CATALOG = {
     }),
     title: 'Opt-outs by hour sent',
     column: 'Hour sent (local)',
+    noun: 'hour',
     anchor: 'send-hour',
     about: "The hour the text went out, in the studio's time zone.",
     subject: (label) => `Texts sent at ${label}`,
@@ -211,6 +220,7 @@ export const DIMENSION_CATALOG = {
     keys: WEEKDAYS.map((key, i) => ({ key, label: WEEKDAY_NAMES[i] as string })),
     title: 'Opt-outs by day of the week',
     column: 'Day sent (local)',
+    noun: 'day of the week',
     anchor: 'day-of-week',
     about: "The day of the week the text went out, in the studio's time zone.",
     subject: (label) => `Texts sent on a ${label}`,
@@ -220,12 +230,13 @@ export const DIMENSION_CATALOG = {
     sql: `personalization`,
     order: 'fixed',
     keys: [
-      { key: 'yes', label: "Uses the lead's first name" },
-      { key: 'no', label: "Does not use the lead's first name" },
-      { key: 'unknown', label: 'Unknown (no first name or no text on record)' },
+      { key: 'yes', label: 'Uses the name' },
+      { key: 'no', label: 'Does not use the name' },
+      { key: 'unknown', label: 'Unknown (no name on record)' },
     ],
     title: "Opt-outs by whether the text used the lead's name",
     column: "Lead's first name in the text",
+    noun: 'group',
     anchor: 'personalization',
     about: "Whether the text greets the lead by the first name the CRM has for them (as a whole word, in any case).",
     subject: (_label, key) =>
@@ -238,6 +249,7 @@ export const DIMENSION_CATALOG = {
     keys: [],
     title: 'Opt-outs by studio',
     column: 'Studio',
+    noun: 'studio',
     anchor: 'studio',
     about: 'Each studio in the export.',
     subject: (label) => `Studio ${label}`,
@@ -249,6 +261,7 @@ export const DIMENSION_CATALOG = {
     keys: [{ key: '(none)', label: 'No campaign (one-to-one)' }],
     title: 'Opt-outs by campaign',
     column: 'Campaign',
+    noun: 'campaign',
     anchor: 'campaign',
     about: 'Each campaign; "(none)" is one-to-one texts outside any campaign.',
     subject: (label) => `Campaign ${label}`,

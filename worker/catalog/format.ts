@@ -57,6 +57,13 @@ export function change(now: number, before: number): string | null {
   return `${p > 0 ? '+' : p < 0 ? '−' : '±'}${Math.abs(p)}%`;
 }
 
+const SMALL = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
+
+/** A count in words up to twelve (as prose writes it), in figures above: "eleven", "14". */
+export function words(n: number): string {
+  return Number.isInteger(n) && n >= 0 && n < SMALL.length ? (SMALL[n] as string) : int(n);
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${int(n)} ${n === 1 ? one : many}`;
 }
