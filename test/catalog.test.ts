@@ -12,7 +12,7 @@ import {
   keyLabel,
   type DimensionEntry,
 } from '../worker/catalog/index.ts';
-import { checkRows, cohortCountsByDimension, factorColumns } from '../worker/catalog/sql.ts';
+import { checkRows, cohortCountsByDimension, factorColumns, keySql } from '../worker/catalog/sql.ts';
 
 /**
  * The catalog (worker/catalog/) is the one list of dimensions, checks and causes. These tests
@@ -61,7 +61,7 @@ async function keysOf(db: Db, messages: Message[]): Promise<Record<string, strin
       ${m.campaign_id === null ? 'null' : `'${m.campaign_id}'`}, ${m.is_blast}, ${m.local_hour}, date '${m.local_date}', '${m.personalization}', '${m.studio_id}')`,
     )
     .join(', ');
-  const cols = DIMENSIONS.map((d) => `${(DIMENSION_CATALOG[d] as DimensionEntry).sql} as ${d}`).join(', ');
+  const cols = DIMENSIONS.map((d) => `${keySql(d, 'varchar')} as ${d}`).join(', ');
   return db.query(`select ${cols} from (values ${values}) as m(is_known_lead, lead_source, lead_age_days, sent_in_7d, consent,
     engagement_days, campaign_type, campaign_id, is_blast, local_hour, local_date, personalization, studio_id)`);
 }

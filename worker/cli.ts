@@ -1,3 +1,4 @@
+import { int } from './catalog/format.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import path from 'node:path';
 import os from 'node:os';
@@ -128,7 +129,7 @@ export interface Io {
   interactive: boolean;
 }
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
+const fmt = int;
 
 function progress(io: Io): RunEffects {
   return { progress: (message) => (io.interactive ? io.stderr(`\r\x1b[K${message}`) : undefined) };

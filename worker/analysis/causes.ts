@@ -1,6 +1,7 @@
 import type { Db } from '../db.ts';
 import { CAUSE_CATALOG, CAUSES, DIMENSIONS, type Cause, type Dimension } from '../catalog/index.ts';
 import { factorColumns, factorSql, FACTOR_CAUSES } from '../catalog/sql.ts';
+import { int, pct } from '../catalog/format.ts';
 import { allocateExcess, type Cell } from './attribution.ts';
 
 export { CAUSES, type Cause };
@@ -74,8 +75,6 @@ interface Counts {
   x: number;
 }
 
-const pct = (v: number): string => `${(v * 100).toFixed(v < 0.01 ? 2 : 1)}%`;
-const int = (v: number): string => Math.round(v).toLocaleString('en-US');
 
 /** Kitagawa's split of the excess along one dimension. */
 export function kitagawa(

@@ -28,9 +28,11 @@ interface DimensionWords {
 
 interface DimensionRule {
   /**
-   * SQL for the message's key, over the columns the fact table is computed from (the `measured`
+   * SQL for the message's key, over the columns the fact table is computed from (the `facts`
    * step of worker/sql/intermediate/int_messages_cohorts.sql); it never gives null. The fact
-   * table stores each key as a small number (an ENUM type named e_<dimension>), labels at the end.
+   * table stores each key as a small number (an ENUM type named e_<dimension>), labels at the
+   * end. `::KEY` after a literal makes it of that type where the SQL is run: a key made of typed
+   * literals costs nothing per row, one made as text is looked up in the type row by row.
    */
   sql: string;
   /** The keys in order with their names (`by_reached`: the known ones only). */
@@ -92,7 +94,8 @@ export type Dimension = (typeof DIMENSIONS)[number];
 
 export const DIMENSION_CATALOG = {
   lead_source: {
-    sql: `case when is_known_lead then lead_source else 'unknown' end`,
+    // lead_source is of the key's type already: the fact table casts it once per lead
+    sql: `case when is_known_lead then lead_source else 'unknown'::KEY end`,
     order: 'by_reached',
     domain: `select lead_source from int_leads where lead_source is not null union select 'unknown'`,
     keys: [UNKNOWN],
@@ -105,14 +108,14 @@ export const DIMENSION_CATALOG = {
   },
   lead_age: {
     sql: `case
-        when not is_known_lead or lead_age_days < 0 then 'unknown'
-        when lead_age_days <= 7 then '0-7d'
-        when lead_age_days <= 30 then '8-30d'
-        when lead_age_days <= 90 then '31-90d'
-        when lead_age_days <= 180 then '91-180d'
-        when lead_age_days <= 365 then '181-365d'
-        when lead_age_days <= 547 then '366-547d'
-        else '548d+'
+        when not is_known_lead or lead_age_days < 0 then 'unknown'::KEY
+        when lead_age_days <= 7 then '0-7d'::KEY
+        when lead_age_days <= 30 then '8-30d'::KEY
+        when lead_age_days <= 90 then '31-90d'::KEY
+        when lead_age_days <= 180 then '91-180d'::KEY
+        when lead_age_days <= 365 then '181-365d'::KEY
+        when lead_age_days <= 547 then '366-547d'::KEY
+        else '548d+'::KEY
     end`,
     order: 'fixed',
     keys: [...dayBands(LEAD_AGE_BANDS), UNKNOWN],
@@ -124,7 +127,8 @@ export const DIMENSION_CATALOG = {
     subject: (label) => `Leads ${label} old`,
   },
   frequency_7d: {
-    sql: `case when sent_in_7d >= 7 then '7+' when sent_in_7d >= 4 then '4-6' else sent_in_7d::varchar end`,
+    sql: `case when sent_in_7d >= 7 then '7+'::KEY when sent_in_7d >= 4 then '4-6'::KEY
+        when sent_in_7d = 3 then '3'::KEY when sent_in_7d = 2 then '2'::KEY else '1'::KEY end`,
     order: 'fixed',
     keys: [
       { key: '1', label: '1 text' },
@@ -160,11 +164,11 @@ export const DIMENSION_CATALOG = {
   },
   engagement: {
     sql: `case
-        when engagement_days is null then 'unknown'
-        when engagement_days <= 90 then '0-90d'
-        when engagement_days <= 365 then '91-365d'
-        when engagement_days <= 547 then '366-547d'
-        else '548d+'
+        when engagement_days is null then 'unknown'::KEY
+        when engagement_days <= 90 then '0-90d'::KEY
+        when engagement_days <= 365 then '91-365d'::KEY
+        when engagement_days <= 547 then '366-547d'::KEY
+        else '548d+'::KEY
     end`,
     order: 'fixed',
     keys: [...dayBands(ENGAGEMENT_BANDS), UNKNOWN],
@@ -177,9 +181,9 @@ export const DIMENSION_CATALOG = {
   },
   campaign_type: {
     sql: `case
-        when campaign_type is not null then campaign_type
-        when campaign_id is null then 'conversation'
-        when is_blast then 'blast'
+        when campaign_type is not null then campaign_type::KEY
+        when campaign_id is null then 'conversation'::KEY
+        when is_blast then 'blast'::KEY
         else 'targeted'
     end`,
     order: 'by_reached',
@@ -200,7 +204,7 @@ export const DIMENSION_CATALOG = {
     subject: (label) => `${label} texts`.replace('texts texts', 'texts'),
   },
   send_hour: {
-    sql: `lpad(local_hour::varchar, 2, '0')`,
+    sql: `case local_hour ${Array.from({ length: 24 }, (_, h) => `when ${h} then '${String(h).padStart(2, '0')}'::KEY`).join(' ')} end`,
     order: 'fixed',
     keys: Array.from({ length: 24 }, (_, h) => {
       const key = String(h).padStart(2, '0');
@@ -215,7 +219,7 @@ export const DIMENSION_CATALOG = {
   },
   day_of_week: {
     // isodow of a DATE is plain arithmetic (no time zone calendar): 1 = Monday .. 7 = Sunday
-    sql: `[${WEEKDAYS.map((d) => `'${d}'`).join(', ')}][isodow(local_date)]`,
+    sql: `case isodow(local_date) ${WEEKDAYS.map((d, i) => `when ${i + 1} then '${d}'::KEY`).join(' ')} end`,
     order: 'fixed',
     keys: WEEKDAYS.map((key, i) => ({ key, label: WEEKDAY_NAMES[i] as string })),
     title: 'Opt-outs by day of the week',
@@ -255,7 +259,8 @@ export const DIMENSION_CATALOG = {
     subject: (label) => `Studio ${label}`,
   },
   campaign: {
-    sql: `coalesce(campaign_id, '(none)')`,
+    // campaign_id is of the key's type already: the fact table casts it once per campaign
+    sql: `coalesce(campaign_id, '(none)'::KEY)`,
     order: 'by_reached',
     domain: `select distinct campaign_id from int_messages_identified where campaign_id is not null union select '(none)'`,
     keys: [{ key: '(none)', label: 'No campaign (one-to-one)' }],

@@ -14,7 +14,12 @@ const dimension = (name: (typeof DIMENSIONS)[number]): DimensionEntry => DIMENSI
  * its ENUM (for the select list of int_messages_cohorts, over its `facts` step).
  */
 export function cohortKeyColumns(): string {
-  return DIMENSIONS.map((d) => `cast(${dimension(d).sql} as e_${d}) as ${d}`).join(',\n        ');
+  return DIMENSIONS.map((d) => `cast(${keySql(d, `e_${d}`)} as e_${d}) as ${d}`).join(',\n        ');
+}
+
+/** A dimension's key SQL with its typed literals (`::KEY`) of the given type. */
+export function keySql(d: (typeof DIMENSIONS)[number], type: string): string {
+  return dimension(d).sql.replaceAll('::KEY', `::${type}`);
 }
 
 /** The fact columns a key column replaces (a key named like a stored value, such as consent). */

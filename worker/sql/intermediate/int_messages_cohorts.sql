@@ -29,7 +29,9 @@ messages as (
 ),
 
 leads as (
-    select lead_no, lead_source, created_at, consent_at, consent_method, last_engaged_at from int_leads
+    -- the source as its key's type, once per lead rather than once per message
+    select lead_no, cast(lead_source as e_lead_source) as lead_source, created_at, consent_at, consent_method, last_engaged_at
+    from int_leads
 ),
 
 attributed as (
@@ -47,7 +49,8 @@ campaigns as (
     -- a campaign that reached >= $blast_size distinct (studio, lead) over the whole export is a blast
     select
         hash(campaign_id) as campaign_no,
-        any_value(campaign_id) as campaign_id,
+        -- as its key's type, once per campaign rather than once per message
+        cast(any_value(campaign_id) as e_campaign) as campaign_id,
         count(distinct lead_no) >= $blast_size as is_blast,
     from int_messages_identified
     where is_reached and campaign_id is not null
@@ -127,11 +130,12 @@ facts as (
         lead_source,
         lead_age_days,
         engagement_days,
+        -- the consent key, of its type (typed literals cost nothing per row)
         case
-            when not is_known_lead then 'unknown'
-            when consent_at is null or consent_at > sent_at then 'none'
-            when consent_method is null or consent_method in ('import', 'unknown') then 'unverified'
-            else 'verified'
+            when not is_known_lead then 'unknown'::e_consent
+            when consent_at is null or consent_at > sent_at then 'none'::e_consent
+            when consent_method is null or consent_method in ('import', 'unknown') then 'unverified'::e_consent
+            else 'verified'::e_consent
         end as consent,
         -- the UTC date, without ICU's calendar (the cast of a timestamptz is costly per row)
         cast(make_timestamp(epoch_us(created_at)) as date) as lead_created_on,
