@@ -101,7 +101,7 @@ ${WORD_MACROS}`;
  * cohort keys as ENUM types made from the catalog (and, for open dimensions, from the data), so
  * they are made first, after the fact table of a previous run that uses them is dropped.
  */
-const BEFORE: Record<string, (db: Db) => Promise<void>> = {
+export const BEFORE: Record<string, (db: Db) => Promise<void>> = {
   'intermediate/int_messages_cohorts': async (db) => {
     const old = await db.query<{ kind: string }>(
       `select 'table' as kind from duckdb_tables() where table_name = 'int_messages_cohorts' and not temporary

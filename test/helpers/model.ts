@@ -1,5 +1,5 @@
 import { Db, type Params } from '../../worker/db.ts';
-import { MACROS, modelSql, paramsFor } from '../../worker/models.ts';
+import { BEFORE, MACROS, modelSql, paramsFor } from '../../worker/models.ts';
 
 /**
  * One model run alone on given rows, as a dbt unit test runs a model: each table the model reads
@@ -31,6 +31,8 @@ export async function runModel(
         await db.exec(`insert into ${name} select ${columns.map(([, type], i) => `$c${i}::${type}`).join(', ')}`, values);
       }
     }
+    // what the runner makes before the model (the fact table's key types), from the given tables
+    await BEFORE[model]?.(db);
     const sql = await modelSql(model);
     await db.exec(`create table model_output as\n${sql}`, paramsFor(sql, params));
     return await db.query(`select * from model_output order by all`);

@@ -162,3 +162,95 @@ describe('check_leads and compliance_counts', () => {
     expect(rows.find((r) => r.check === 'sent_after_opt_out' && r.studio_id === null)).toMatchObject({ messages: 2, leads: 1, late_messages: 1 });
   });
 });
+
+describe('int_messages_cohorts (the fact table)', () => {
+  const identified = (rows: Fact[]): GivenTable => ({
+    columns: {
+      message_no: 'bigint',
+      studio_id: 'varchar',
+      lead_no: 'ubigint',
+      direction: 'varchar',
+      is_reached: 'boolean',
+      campaign_id: 'varchar',
+      campaign_type: 'varchar',
+      sent_at: 'timestamptz',
+      local_date: 'date',
+      local_hour: 'integer',
+      is_missing_sender_id: 'boolean',
+      is_unpersonalised: 'boolean',
+      personalization: 'varchar',
+    },
+    rows: rows.map((r, i) => ({
+      message_no: i + 1,
+      studio_id: 's1',
+      lead_no: 1,
+      direction: 'outbound',
+      is_reached: true,
+      campaign_id: 'c1',
+      campaign_type: null,
+      local_hour: 10,
+      is_missing_sender_id: false,
+      is_unpersonalised: false,
+      personalization: 'yes',
+      ...r,
+    })),
+  });
+  const leads: GivenTable = {
+    columns: { lead_no: 'ubigint', lead_source: 'varchar', created_at: 'timestamptz', consent_at: 'timestamptz', consent_method: 'varchar', last_engaged_at: 'timestamptz' },
+    rows: [
+      { lead_no: 1, lead_source: 'web_form', created_at: '2026-02-20 00:00:00+00', consent_at: '2026-02-20 00:00:00+00', consent_method: 'web_form', last_engaged_at: null },
+      { lead_no: 2, lead_source: 'list_import', created_at: '2024-01-01 00:00:00+00', consent_at: '2026-03-03 00:00:00+00', consent_method: 'import', last_engaged_at: null },
+    ],
+  };
+  const attributed: GivenTable = { columns: { message_no: 'bigint' }, rows: [{ message_no: 2 }, { message_no: 2 }] };
+  const history: GivenTable = {
+    columns: {
+      message_no: 'bigint',
+      is_sent_after_opt_out: 'boolean',
+      business_days_after_opt_out: 'integer',
+      is_sent_to_deactivated: 'boolean',
+      is_resubscribed_after_opt_out: 'boolean',
+      is_opt_out_ignored: 'boolean',
+    },
+    rows: [{ message_no: 3, is_sent_after_opt_out: true, business_days_after_opt_out: 4, is_sent_to_deactivated: false, is_resubscribed_after_opt_out: false, is_opt_out_ignored: false }],
+  };
+
+  it('gives each reached message its keys at send time, its opt-outs and its checks, and nothing for other messages', async () => {
+    const rows = await runModel(
+      'intermediate/int_messages_cohorts',
+      {
+        int_messages_identified: identified([
+          // lead 1 (9 days old, verified): three texts in 7 days, the third at 22:00 on a Sunday
+          { sent_at: '2026-03-01 18:00:00+00', local_date: '2026-03-01' },
+          { sent_at: '2026-03-03 18:00:00+00', local_date: '2026-03-03', campaign_id: null, personalization: 'no' },
+          { sent_at: '2026-03-08 06:00:00+00', local_date: '2026-03-08', local_hour: 22, campaign_type: 'automation' },
+          // an inbound reply 2 days before: lead 2's engagement counts from it
+          { lead_no: 2, direction: 'inbound', is_reached: false, campaign_id: null, sent_at: '2026-03-01 12:00:00+00', local_date: '2026-03-01' },
+          // lead 2: an old imported lead, texted before its consent
+          { lead_no: 2, sent_at: '2026-03-02 18:00:00+00', local_date: '2026-03-02' },
+          // a failed text and a number with no lead
+          { is_reached: false, sent_at: '2026-03-04 18:00:00+00', local_date: '2026-03-04' },
+          { lead_no: 9, sent_at: '2026-03-05 18:00:00+00', local_date: '2026-03-05', personalization: 'unknown' },
+        ]),
+        int_leads: leads,
+        int_opt_outs_attributed: attributed,
+        int_message_history_checks: history,
+      },
+      { blast_size: 500 },
+    );
+    const keys = rows.map((r) => ({
+      message_no: Number(r.message_no),
+      opt_outs: r.count_opt_outs,
+      keys: [r.lead_source, r.lead_age, r.frequency_7d, r.consent, r.engagement, r.campaign_type, r.send_hour, r.day_of_week, r.personalization, r.studio, r.campaign],
+      after_opt_out: r.is_sent_after_opt_out,
+      quiet: r.is_quiet_hours,
+    }));
+    expect(keys).toEqual([
+      { message_no: 1, opt_outs: 0, keys: ['web_form', '8-30d', '1', 'verified', '0-90d', 'targeted', '10', 'sun', 'yes', 's1', 'c1'], after_opt_out: false, quiet: false },
+      { message_no: 2, opt_outs: 2, keys: ['web_form', '8-30d', '2', 'verified', '0-90d', 'conversation', '10', 'tue', 'no', 's1', '(none)'], after_opt_out: false, quiet: false },
+      { message_no: 3, opt_outs: 0, keys: ['web_form', '8-30d', '3', 'verified', '0-90d', 'automation', '22', 'sun', 'yes', 's1', 'c1'], after_opt_out: true, quiet: true },
+      { message_no: 5, opt_outs: 0, keys: ['list_import', '548d+', '1', 'none', '0-90d', 'targeted', '10', 'mon', 'yes', 's1', 'c1'], after_opt_out: false, quiet: false },
+      { message_no: 7, opt_outs: 0, keys: ['unknown', 'unknown', '1', 'unknown', 'unknown', 'targeted', '10', 'thu', 'unknown', 's1', 'c1'], after_opt_out: false, quiet: false },
+    ]);
+  });
+});
