@@ -1,7 +1,11 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue, type DuckDBAppender } from '@duckdb/node-api';
 
-/** OPTOUT_PROFILE=1 prints each statement's wall time on stderr (for profiling, not for users). */
+/**
+ * OPTOUT_PROFILE=1 prints the wall time of each statement over 20 ms on stderr, and of each step
+ * of the pipeline (for profiling, not for users); OPTOUT_PROFILE_ALL=1 as well prints every statement.
+ */
 export const PROFILE = process.env.OPTOUT_PROFILE === '1';
+const PROFILE_MS = process.env.OPTOUT_PROFILE_ALL === '1' ? 0 : 20;
 
 /** Wall seconds of every statement so far (OPTOUT_PROFILE=1), for the pipeline's step lines. */
 export const profileTotals = { statements: 0, seconds: 0 };
@@ -10,7 +14,7 @@ function profileLine(started: number, sql: string): void {
   const ms = performance.now() - started;
   profileTotals.statements += 1;
   profileTotals.seconds += ms / 1000;
-  if (ms < 20) return;
+  if (ms < PROFILE_MS) return;
   const head = sql.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim().slice(0, 110);
   process.stderr.write(`[profile] ${(ms / 1000).toFixed(2)}s ${head}\n`);
 }
