@@ -6,7 +6,7 @@ import { normalizeConfig, DEFAULTS, type RunOptions } from './config.ts';
 import { OptoutError, UsageError } from './errors.ts';
 import type { IngestResult } from './ingest/index.ts';
 import type { Report } from './report/bundle.ts';
-import { ingestOnly, run, type RunEffects } from './run.ts';
+import type { RunEffects } from './run.ts';
 import { findChromium } from './site/pdf.ts';
 import { VERSION } from './version.ts';
 
@@ -234,6 +234,8 @@ async function main(argv: string[], io: Io): Promise<number> {
   };
   if (command === 'ingest') {
     const config = normalizeConfig(options);
+    // the pipeline (DuckDB, Arrow) is loaded only by the commands that run it: --help stays quick
+    const { ingestOnly } = await import('./run.ts');
     const ingested = await ingestOnly(config, progress(io), str('out') !== undefined);
     if (io.interactive) io.stderr('\r\x1b[K');
     io.stdout(`${reconciliation(ingested)}\n`);
@@ -248,6 +250,7 @@ async function main(argv: string[], io: Io): Promise<number> {
     site: values['no-site'] !== true,
     pdf: values.pdf === true ? { chromium: findChromium(process.env.PATH ?? '') } : null,
   });
+  const { run } = await import('./run.ts');
   const result = await run(config, progress(io));
   if (io.interactive) io.stderr('\r\x1b[K');
   const partial = partialLine(result.report, config.month === null);
