@@ -254,3 +254,62 @@ describe('int_messages_cohorts (the fact table)', () => {
     ]);
   });
 });
+
+describe('period_totals, daily_series and policy_savings', () => {
+  const messages = facts([
+    // March: lead 1 twice (one opt-out), lead 2 once at night with 5 texts that week; February: lead 3
+    { lead_no: 1, count_opt_outs: 1 },
+    { lead_no: 1, studio_id: 's2', local_date: '2026-03-03', consent: 'unverified' },
+    { lead_no: 2, local_hour: 22, is_quiet_hours: true, sent_in_7d: 5, count_opt_outs: 1, engagement: '548d+' },
+    { lead_no: 3, local_date: '2026-02-27', sent_at: '2026-02-27 18:00:00+00' },
+  ]);
+  const optOuts: GivenTable = {
+    columns: { lead_key: 'varchar', local_date: 'date' },
+    // three new opt-outs in March (one of them attributed to no text), none in February
+    rows: [
+      { lead_key: 'id:l1', local_date: '2026-03-02' },
+      { lead_key: 'id:l2', local_date: '2026-03-02' },
+      { lead_key: 'id:l9', local_date: '2026-03-20' },
+    ],
+  };
+
+  it('period_totals: the headline numbers of each month', async () => {
+    const rows = await runModel('marts/period_totals', { int_messages_cohorts: messages, int_opt_outs_attributed: optOuts, review_periods: REVIEW_PERIODS });
+    expect(rows).toEqual([
+      { period: 'current', reached: 3, recipients: 2, opt_outs: 3, attributed_opt_outs: 2, opted_out_recipients: 2, rate: 2 / 3, recipient_rate: 1 },
+      { period: 'previous', reached: 1, recipients: 1, opt_outs: 0, attributed_opt_outs: 0, opted_out_recipients: 0, rate: 0, recipient_rate: 0 },
+    ]);
+  });
+
+  it('daily_series: per studio and day, and per day overall', async () => {
+    const rows = await runModel('marts/daily_series', { int_messages_cohorts: messages });
+    expect(rows.map((r) => [r.studio_id, (r.local_date as Date).toISOString().slice(0, 10), r.reached, r.opt_outs])).toEqual([
+      ['s1', '2026-02-27', 1, 0],
+      ['s1', '2026-03-02', 2, 2],
+      ['s2', '2026-03-03', 1, 0],
+      [null, '2026-02-27', 1, 0],
+      [null, '2026-03-02', 2, 2],
+      [null, '2026-03-03', 1, 0],
+    ]);
+  });
+
+  it('policy_savings: the texts each policy stops in the month, and the opt-outs attributed to them', async () => {
+    const requests: GivenTable = {
+      columns: { lead_no: 'ubigint', sent_at: 'timestamptz', is_processed: 'boolean' },
+      rows: [{ lead_no: 1, sent_at: '2026-03-01 00:00:00+00', is_processed: false }],
+    };
+    const rows = await runModel(
+      'marts/policy_savings',
+      { int_messages_cohorts: messages, int_opt_out_requests: requests },
+      { period_start: '2026-03-01', period_end: '2026-03-31' },
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.policy, [r.messages_avoided, r.opt_outs_avoided]]))).toEqual({
+      verified_consent_only: [1, 0],
+      check_in_every_18_months: [1, 1],
+      cap_3_per_week: [1, 1],
+      daytime_only: [1, 1],
+      honour_free_text_requests: [2, 1],
+      all_of_the_above: [3, 2],
+    });
+  });
+});
