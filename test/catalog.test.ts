@@ -20,7 +20,7 @@ import { checkRows, cohortCountsByDimension, factorColumns, keySql } from '../wo
  * part of the generated SQL names every entry, and the words are there for every entry.
  */
 
-/** The columns of int_messages_reached a dimension's SQL may read, with a value for one message. */
+/** The columns of the fact table's facts a dimension's SQL may read, with a value for one message. */
 interface Message {
   is_known_lead: boolean;
   lead_source: string | null;
