@@ -91,14 +91,14 @@ export async function run(config: Config, effects: RunEffects): Promise<RunResul
     await removeLeftoverStaging();
     // loaded while DuckDB works; a failure shows where the tables are written
     loadArrow().catch(() => undefined);
-    const db = await openDb(config);
+    const db = await step('open', () => openDb(config));
     let report: Report;
     let ingested: IngestResult;
     try {
       ingested = await step('ingest', () => ingest(db, config, effects)); // 1. ingest
       report = await reportOf(db, config, ingested, out.dir, effects); // 2-4. models, analysis, bundle
     } finally {
-      db.close();
+      await step('close', async () => db.close());
     }
     // 5. site
     let site: RunResult['site'] = null;
@@ -112,7 +112,7 @@ export async function run(config: Config, effects: RunEffects): Promise<RunResul
         pdf = written ? path.join(config.out, 'report.pdf') : 'skipped';
       }
     }
-    await out.commit();
+    await step('commit', () => out.commit());
     return { ingested, report, site, pdf, seconds: (performance.now() - started) / 1000 };
   } finally {
     await out.discard();
