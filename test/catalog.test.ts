@@ -141,7 +141,7 @@ describe('the generated SQL', () => {
     expect(() => expandGenerated('select {{ no_such_part }}', 'marts/x')).toThrow('marts/x.sql: {{ no_such_part }} is not a part the catalog generates');
   });
 
-  it('reads, for the causes, only cohort keys and flags of the cohort view', () => {
+  it('reads, for the causes, only cohort keys and flags of the fact table', () => {
     expect(factorColumns()).toEqual(['consent', 'engagement', 'frequency_7d', 'is_blast', 'is_opt_out_ignored', 'is_quiet_hours', 'is_resubscribed_after_opt_out', 'is_unpersonalised', 'lead_age']);
   });
 });

@@ -53,7 +53,7 @@ export async function pipeline(f: Fixture, options: Partial<RunOptions> = {}): P
   return { report, db };
 }
 
-/** The message ids, by message number: the cohort view names messages by number only. */
+/** The message ids, by message number: the fact table names messages by number only. */
 export const MESSAGE_IDS = '(select message_no, message_id from int_messages_identified)';
 
 /** Cohort keys of each reached message, by message_id. */

@@ -36,7 +36,7 @@ per_lead as (
 ),
 
 lead_keys as (
-    -- the leads' keys, by number: the messages carry them, the cohort view only the number
+    -- the leads' keys, by number: the messages carry them, the fact table only the number
     select lead_no, any_value(lead_key) as lead_key
     from int_messages_identified
     where lead_no in (select lead_no from per_lead)
