@@ -36,10 +36,11 @@ keyed as (
         studios.studio_name,
     from messages
     -- equality conditions only: an extra "lead_id is null" here turns the hash join into a
-    -- nested loop; the case above prefers lead_id anyway
+    -- nested loop. The number is the key only of a message without a lead_id (the case above
+    -- prefers lead_id): the others probe with null, which hashes no string and matches nothing.
     left join leads_by_phone
         on leads_by_phone.studio_id = messages.studio_id
-        and leads_by_phone.phone = messages.phone
+        and leads_by_phone.phone = case when messages.lead_id is null then messages.phone end
     left join studios on studios.studio_id = messages.studio_id
     left join offsets
         on offsets.timezone = studios.timezone
