@@ -1,11 +1,14 @@
+import { appendFileSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue, type DuckDBAppender } from '@duckdb/node-api';
 
 /**
  * OPTOUT_PROFILE=1 prints the wall time of each statement over 20 ms on stderr, and of each step
- * of the pipeline (for profiling, not for users); OPTOUT_PROFILE_ALL=1 as well prints every statement.
+ * of the pipeline (for profiling, not for users); OPTOUT_PROFILE_ALL=1 as well prints every statement, OPTOUT_PROFILE_SQL=FILE appends every statement in full to FILE.
  */
 export const PROFILE = process.env.OPTOUT_PROFILE === '1';
 const PROFILE_MS = process.env.OPTOUT_PROFILE_ALL === '1' ? 0 : 20;
+/** OPTOUT_PROFILE_SQL=FILE (with OPTOUT_PROFILE=1) appends each statement's full SQL and time to FILE. */
+const PROFILE_SQL = process.env.OPTOUT_PROFILE_SQL ?? null;
 
 /** Wall seconds of every statement so far (OPTOUT_PROFILE=1), for the pipeline's step lines. */
 export const profileTotals = { statements: 0, seconds: 0 };
@@ -14,6 +17,7 @@ function profileLine(started: number, sql: string): void {
   const ms = performance.now() - started;
   profileTotals.statements += 1;
   profileTotals.seconds += ms / 1000;
+  if (PROFILE_SQL) appendFileSync(PROFILE_SQL, `-- ${(ms / 1000).toFixed(3)}s\n${sql.trim()};\n\n`);
   if (ms < PROFILE_MS) return;
   const head = sql.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim().slice(0, 110);
   process.stderr.write(`[profile] ${(ms / 1000).toFixed(2)}s ${head}\n`);
