@@ -31,10 +31,13 @@ Options:
 
 Exit codes: 0 done, 1 failed, 2 usage error.`,
   run: `Usage: optout run --input DIR [options]
+       optout run --db FILE --month YYYY-MM [options]
 
-Loads the export folder DIR into DuckDB and writes the report bundle to --out.
+Loads the export folder DIR into DuckDB and writes the report bundle to --out. With --db
+and no --input, reviews a month of what the database already holds (nothing is read).
 
-  --input DIR              the export folder (required)
+  --input DIR              the export folder (required unless --db names a database
+                           loaded before)
   --out DIR                where the report goes (default ${DEFAULTS.out}); the folder is
                            replaced whole, so it must be new, empty or an earlier report
   --month YYYY-MM          review month (default: the latest calendar month whose last
@@ -42,7 +45,8 @@ Loads the export folder DIR into DuckDB and writes the report bundle to --out.
                            and that has reached messages); a month the data does not cover
                            from its first to its last day is reviewed as partial
   --db FILE                keep the data in this DuckDB file (default: in memory);
-                           a file already loaded is not read again
+                           a file already loaded is not read again, and a leads file
+                           exported again updates the leads it changes
   --timezone TZ            time zone of studios that name none (default ${DEFAULTS.timezone})
   --region CC              region of numbers without a country code (default ${DEFAULTS.region})
   --attribution-hours N    opt-out attribution window in hours (default ${DEFAULTS.attributionHours})
@@ -138,11 +142,14 @@ function progress(io: Io): RunEffects {
 function summary(ingested: IngestResult): string {
   const t = ingested.totals;
   const unchanged = ingested.unchanged.length > 0 ? `, ${ingested.unchanged.length} unchanged file(s) skipped` : '';
-  return `${fmt(t.rows)} rows from ${ingested.files.length} file(s): ${fmt(t.accepted)} accepted, ${fmt(t.rejected)} rejected, ${fmt(t.duplicates)} duplicates${unchanged}`;
+  const updated = t.updated > 0 ? ` (${fmt(t.updated)} of them updated leads)` : '';
+  return `${fmt(t.rows)} rows from ${ingested.files.length} file(s): ${fmt(t.accepted)} accepted${updated}, ${fmt(t.rejected)} rejected, ${fmt(t.duplicates)} duplicates${unchanged}`;
 }
 
 function reconciliation(ingested: IngestResult): string {
-  const head = ['file', 'table', 'lines', 'rows', 'accepted', 'rejected', 'duplicates'];
+  // the updated column only when a file updated leads (a part of accepted)
+  const withUpdates = ingested.files.some((f) => f.updated > 0);
+  const head = ['file', 'table', 'lines', 'rows', 'accepted', 'rejected', 'duplicates', ...(withUpdates ? ['updated'] : [])];
   const rows = ingested.files.map((f) => [
     f.encoding === 'utf8' ? f.file : `${f.file} (${f.encoding})`,
     f.table,
@@ -151,6 +158,7 @@ function reconciliation(ingested: IngestResult): string {
     fmt(f.accepted),
     fmt(f.rejected),
     fmt(f.duplicates),
+    ...(withUpdates ? [fmt(f.updated)] : []),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (r: string[]): string => r.map((c, i) => (i < 2 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');

@@ -27,7 +27,8 @@ export interface RunOptions {
 
 export interface Config {
   /** The export folder. */
-  input: string;
+  /** The export folder; null with --db alone: the month is reviewed from what the database holds. */
+  input: string | null;
   /** Where the report bundle goes. */
   out: string;
   /**
@@ -98,7 +99,9 @@ export function isValidTimeZone(tz: string): boolean {
 }
 
 export function normalizeConfig(options: RunOptions): Config {
-  if (!options.input) throw new UsageError('--input: the export folder is required');
+  if (!options.input && !options.db) {
+    throw new UsageError('--input: the export folder is required (or --db FILE alone, to review a database loaded before)');
+  }
   if (options.pdf && options.site === false) throw new UsageError('--pdf: the PDF is printed from the site, which --no-site turns off');
   const month = options.month ?? null;
   if (month !== null) {
@@ -118,7 +121,7 @@ export function normalizeConfig(options: RunOptions): Config {
     throw new UsageError(`--memory: expected a size such as 1GB or 512MB, or auto, got "${memory}"`);
   }
   return {
-    input: options.input,
+    input: options.input ?? null,
     out: options.out ?? DEFAULTS.out,
     month,
     db: options.db ?? null,

@@ -67,7 +67,7 @@ export async function reviewPeriod(db: Db, config: Config): Promise<{ period: Pe
   if (!first || !last) {
     // The unfinished report is not kept (the previous one stays): `optout ingest` says why.
     throw new OptoutError(
-      `${config.input}: no message was accepted, so there is no month to review (optout ingest --input ${config.input} --out DIR lists the rejected rows in DIR/tables/rejected_rows.csv)`,
+      `${config.input ?? config.db}: no message was accepted, so there is no month to review (optout ingest --input ${config.input ?? 'DIR'} --out DIR lists the rejected rows in DIR/tables/rejected_rows.csv)`,
     );
   }
   const coverage = { start: first, end: last };
@@ -94,7 +94,7 @@ export async function reviewPeriod(db: Db, config: Config): Promise<{ period: Pe
       const { latest } = await db.queryOne<{ latest: string | null }>(
         `select strftime(max(local_date), '%Y-%m') as latest from int_messages_identified where is_reached`,
       );
-      if (!latest) throw new OptoutError(`${config.input}: no text reached a lead, so there is no month to review (${covers})`);
+      if (!latest) throw new OptoutError(`${config.input ?? config.db}: no text reached a lead, so there is no month to review (${covers})`);
       month = latest;
     }
   }

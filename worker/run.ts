@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { memoryLimit, type Config } from './config.ts';
@@ -13,6 +14,7 @@ import { removeLeftoverStaging } from './site/staging.ts';
 import { stageOut } from './output.ts';
 import { writePdf } from './site/pdf.ts';
 import { VERSION } from './version.ts';
+import { OptoutError } from './errors.ts';
 
 /**
  * The pipeline, in the order it runs (`optout run`, below):
@@ -43,7 +45,15 @@ export interface RunResult {
 /** Loads the export into DuckDB. The caller owns the database. */
 export async function openDb(config: Config): Promise<Db> {
   // a gzipped file holds about six times its size in text
-  const exportBytes = (await discover(config.input)).files.reduce((sum, f) => sum + f.size * (f.gzip ? 6 : 1), 0);
+  if (!config.input && config.db && !existsSync(config.db)) {
+    throw new OptoutError(`--db ${config.db}: no such database; load an export into it first with --input DIR --db ${config.db}`);
+  }
+  // (with --db alone, nothing is read: the limit then follows the database's size)
+  const exportBytes = config.input
+    ? (await discover(config.input)).files.reduce((sum, f) => sum + f.size * (f.gzip ? 6 : 1), 0)
+    : config.db && existsSync(config.db)
+      ? statSync(config.db).size * 3
+      : 0;
   const memory = memoryLimit(config.memory, exportBytes, os.totalmem());
   return Db.open(config.db, { memory, threads: config.threads, spillDir: config.db ? null : config.spillDir });
 }

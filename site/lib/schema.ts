@@ -203,8 +203,10 @@ export const reportSchema = z.object({
       accepted: count,
       rejected: count,
       duplicates: count,
+      /** Leads rows accepted as a new version of a lead an earlier file loaded (a part of accepted). */
+      updated: count.optional(),
     }),
-  ).describe('one row per input file: rows = accepted + rejected + duplicates'),
+  ).describe('one row per input file: rows = accepted + rejected + duplicates; updated (a part of accepted) counts leads rows that update a lead an earlier file loaded'),
   ignored_files: z
     .array(z.object({ file: z.string(), why: z.string() }))
     .default([])

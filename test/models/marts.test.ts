@@ -196,10 +196,19 @@ describe('int_messages_cohorts (the fact table)', () => {
     })),
   });
   const leads: GivenTable = {
-    columns: { lead_no: 'ubigint', lead_source: 'varchar', created_at: 'timestamptz', consent_at: 'timestamptz', consent_method: 'varchar', last_engaged_at: 'timestamptz' },
+    columns: {
+      lead_no: 'ubigint',
+      lead_source: 'varchar',
+      created_at: 'timestamptz',
+      consent_at: 'timestamptz',
+      first_consent_at: 'timestamptz',
+      consent_method: 'varchar',
+      last_engaged_at: 'timestamptz',
+      signals_at: 'timestamptz[]',
+    },
     rows: [
-      { lead_no: 1, lead_source: 'web_form', created_at: '2026-02-20 00:00:00+00', consent_at: '2026-02-20 00:00:00+00', consent_method: 'web_form', last_engaged_at: null },
-      { lead_no: 2, lead_source: 'list_import', created_at: '2024-01-01 00:00:00+00', consent_at: '2026-03-03 00:00:00+00', consent_method: 'import', last_engaged_at: null },
+      { lead_no: 1, lead_source: 'web_form', created_at: '2026-02-20 00:00:00+00', consent_at: '2026-02-20 00:00:00+00', first_consent_at: '2026-02-20 00:00:00+00', consent_method: 'web_form', last_engaged_at: null, signals_at: null },
+      { lead_no: 2, lead_source: 'list_import', created_at: '2024-01-01 00:00:00+00', consent_at: '2026-03-03 00:00:00+00', first_consent_at: '2026-03-03 00:00:00+00', consent_method: 'import', last_engaged_at: null, signals_at: null },
     ],
   };
   const attributed: GivenTable = { columns: { message_no: 'bigint' }, rows: [{ message_no: 2 }, { message_no: 2 }] };
@@ -251,6 +260,46 @@ describe('int_messages_cohorts (the fact table)', () => {
       { message_no: 3, opt_outs: 0, keys: ['web_form', '8-30d', '3', 'verified', '0-90d', 'automation', '22', 'sun', 'yes', 's1', 'c1'], after_opt_out: true, quiet: true },
       { message_no: 5, opt_outs: 0, keys: ['list_import', '548d+', '1', 'none', '0-90d', 'targeted', '10', 'mon', 'yes', 's1', 'c1'], after_opt_out: false, quiet: false },
       { message_no: 7, opt_outs: 0, keys: ['unknown', 'unknown', '1', 'unknown', 'unknown', 'targeted', '10', 'thu', 'unknown', 's1', 'c1'], after_opt_out: false, quiet: false },
+    ]);
+  });
+
+  it('judges a lead exported in several versions by what each version knew at the send time', async () => {
+    // int_leads of a lead exported twice: the first export has consent on 2025-06-01 and contact
+    // on 2026-02-01; the second moves the contact to 2026-04-01, after the texts. Lead 4: the
+    // first export has no consent, the second consents on 2026-03-10, between its two texts.
+    const versions: GivenTable = {
+      columns: leads.columns,
+      rows: [
+        { lead_no: 3, lead_source: 'web_form', created_at: '2025-01-01 00:00:00+00', consent_at: '2025-06-01 00:00:00+00', first_consent_at: '2025-06-01 00:00:00+00', consent_method: 'web_form', last_engaged_at: '2026-04-01 00:00:00+00', signals_at: "['2025-06-01 00:00:00+00', '2026-02-01 00:00:00+00', '2026-04-01 00:00:00+00']" },
+        { lead_no: 4, lead_source: 'web_form', created_at: '2025-01-01 00:00:00+00', consent_at: '2026-03-10 00:00:00+00', first_consent_at: '2026-03-10 00:00:00+00', consent_method: 'web_form', last_engaged_at: null, signals_at: "['2026-03-10 00:00:00+00']" },
+        // lead 5: the same times as lead 3's latest version, in one version: contact after the text is not counted
+        { lead_no: 5, lead_source: 'web_form', created_at: '2025-01-01 00:00:00+00', consent_at: '2025-06-01 00:00:00+00', first_consent_at: '2025-06-01 00:00:00+00', consent_method: 'web_form', last_engaged_at: '2026-04-01 00:00:00+00', signals_at: null },
+      ],
+    };
+    const rows = await runModel(
+      'intermediate/int_messages_cohorts',
+      {
+        int_messages_identified: identified([
+          { lead_no: 3, sent_at: '2026-03-05 18:00:00+00', local_date: '2026-03-05' },
+          { lead_no: 4, sent_at: '2026-03-05 18:00:00+00', local_date: '2026-03-05' },
+          { lead_no: 4, sent_at: '2026-03-12 18:00:00+00', local_date: '2026-03-12' },
+          { lead_no: 5, sent_at: '2026-03-05 18:00:00+00', local_date: '2026-03-05' },
+        ]),
+        int_leads: versions,
+        int_opt_outs_attributed: { columns: { message_no: 'bigint' }, rows: [] },
+        int_message_history_checks: { ...history, rows: [] },
+      },
+      { blast_size: 500 },
+    );
+    expect(rows.map((r) => [Number(r.message_no), r.consent, r.engagement])).toEqual([
+      // 2026-02-01 is the last contact any version knew of on 5 March: 32 days
+      [1, 'verified', '0-90d'],
+      // no consent yet on 5 March (last in touch: created 428 days before); on 12 March the second
+      // export's consent counts, 2 days before
+      [2, 'none', '366-547d'],
+      [3, 'verified', '0-90d'],
+      // one version, contact after the text: from the consent on 2025-06-01, 277 days
+      [4, 'verified', '91-365d'],
     ]);
   });
 });

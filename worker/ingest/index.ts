@@ -30,6 +30,11 @@ export interface FileStats {
   accepted: number;
   rejected: number;
   duplicates: number;
+  /**
+   * Rows accepted as a new version of a record an earlier file (or run) accepted: a leads row whose
+   * lead is known with other values. A part of `accepted`.
+   */
+  updated: number;
 }
 
 export interface IngestResult {
@@ -38,7 +43,7 @@ export interface IngestResult {
   ignored: { file: string; why: string }[];
   /** Files already in the database (same name and content) that were not read again. */
   unchanged: string[];
-  totals: { rows: number; accepted: number; rejected: number; duplicates: number };
+  totals: { rows: number; accepted: number; rejected: number; duplicates: number; updated: number };
   phonesNormalised: number;
 }
 
@@ -89,7 +94,8 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
   const phones = new PhoneNormaliser(config.region);
   await prepareStaging(db, phones);
 
-  const found = await discover(config.input);
+  // with --db alone there is nothing to read: the database's files are reviewed as they are
+  const found = config.input ? await discover(config.input) : { files: [], ignored: [] };
   const ignored = found.ignored.map((file) => ({ file, why: 'not a CSV, JSON Lines or Parquet file named after a table' }));
   const files: (InputFile & { table: TableName })[] = [];
   for (const f of found.files) {
@@ -99,6 +105,7 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
   }
   const known = await db.query<{ n: number }>(`select count(*)::integer as n from ingest_files where table_name = 'messages'`);
   if (!files.some((f) => f.table === 'messages') && (known[0]?.n ?? 0) === 0) {
+    if (!config.input) throw new OptoutError(`--db ${config.db}: the database holds no messages; load an export into it with --input DIR --db ${config.db}`);
     throw new OptoutError(
       `${config.input}: no messages file (expected messages*.csv, .csv.gz, .jsonl or .parquet, or a Twilio message log)`,
     );
@@ -192,7 +199,7 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
   );
   await resolveLines(db, maps);
   const stats = await fileStats(db);
-  const totals = { rows: 0, accepted: 0, rejected: 0, duplicates: 0 };
+  const totals = { rows: 0, accepted: 0, rejected: 0, duplicates: 0, updated: 0 };
   for (const s of stats) {
     if (s.rows !== s.accepted + s.rejected + s.duplicates) {
       throw new OptoutError(
@@ -203,6 +210,7 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
     totals.accepted += s.accepted;
     totals.rejected += s.rejected;
     totals.duplicates += s.duplicates;
+    totals.updated += s.updated;
   }
   return { files: stats, ignored, unchanged, totals, phonesNormalised };
 }
@@ -288,19 +296,22 @@ async function fileStats(db: Db): Promise<FileStats[]> {
     rows as (select file_id, sum(n) as n from raw group by file_id),
     accepted as (select file_id, sum(n) as n from (${accepted}) group by file_id),
     rejected as (select file_id, count(*) as n from ingest_rejected group by file_id),
-    duplicates as (select file_id, count(*) as n from ingest_duplicates group by file_id)
+    duplicates as (select file_id, count(*) as n from ingest_duplicates group by file_id),
+    updated as (select file_id, count(*) as n from ingest_updates group by file_id)
     select f.name as file, f.table_name as "table", f.format, f.adapter,
       coalesce(f.encoding, 'utf8') || case when f.cr_lines then ' (cr line breaks)' else '' end as encoding,
       f.lines::integer as lines,
       coalesce(rows.n, 0)::integer as rows,
       coalesce(accepted.n, 0)::integer as accepted,
       coalesce(rejected.n, 0)::integer as rejected,
-      coalesce(duplicates.n, 0)::integer as duplicates
+      coalesce(duplicates.n, 0)::integer as duplicates,
+      coalesce(updated.n, 0)::integer as updated
     from ingest_files f
     left join rows using (file_id)
     left join accepted using (file_id)
     left join rejected using (file_id)
     left join duplicates using (file_id)
+    left join updated using (file_id)
     order by f.file_id`);
 }
 

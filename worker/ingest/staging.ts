@@ -418,16 +418,20 @@ function dedupSql(def: TableDef): string[] {
   return [
     `create or replace table dupkeys_${def.name} as
 select ${keyHash('c')} as h from checked_${def.name} as c where c.reason is null group by h having count(*) > 1`,
-    `create or replace table ranked_${def.name} as
-select ${cols.map((c) => `c.${c}`).join(', ')}, c.file_id, c.record_no,
-  row_number() over w as rk,
-  ${sig} is not distinct from first_value(${sig}) over w as same_as_first,
-  first_value(c.file_id) over w as first_file_id,
-  first_value(c.record_no) over w as first_record_no
-from checked_${def.name} as c
-semi join dupkeys_${def.name} as d on d.h = ${keyHash('c')}
-where c.reason is null
-window w as (partition by ${key.map((k) => `c.${k}`).join(', ')} order by c.file_id, c.record_no)`,
+    def.versioned ? rankedVersionsSql(def, sig, keyHash('c')) : `create or replace table ranked_${def.name} as
+select *,
+  case when rk = 1 then 'first' when same_as_first then 'duplicate' else 'conflict' end as verdict
+from (
+  select ${cols.map((c) => `c.${c}`).join(', ')}, c.file_id, c.record_no,
+    row_number() over w as rk,
+    ${sig} is not distinct from first_value(${sig}) over w as same_as_first,
+    first_value(c.file_id) over w as first_file_id,
+    first_value(c.record_no) over w as first_record_no
+  from checked_${def.name} as c
+  semi join dupkeys_${def.name} as d on d.h = ${keyHash('c')}
+  where c.reason is null
+  window w as (partition by ${key.map((k) => `c.${k}`).join(', ')} order by c.file_id, c.record_no)
+)`,
     // a view: copying millions of accepted rows into a table of their own cost more than the
     // few reads of them do
     `create or replace view stg_${def.name} as
@@ -436,10 +440,13 @@ from checked_${def.name} as c
 anti join dupkeys_${def.name} as d on d.h = ${keyHash('c')}
 where c.reason is null
 union all
-select ${cols.join(', ')}, file_id, record_no from ranked_${def.name} where rk = 1`,
+select ${cols.join(', ')}, file_id, record_no from ranked_${def.name} where verdict in ('first', 'update')`,
     `insert into ingest_duplicates
 select '${def.name}', file_id, record_no, first_file_id, first_record_no
-from ranked_${def.name} where rk > 1 and same_as_first`,
+from ranked_${def.name} where verdict = 'duplicate'`,
+    `insert into ingest_updates
+select '${def.name}', file_id, record_no, first_file_id, first_record_no
+from ranked_${def.name} where verdict = 'update'`,
     `insert into ingest_rejected
 select '${def.name}', file_id, record_no, null,
   'conflicting duplicate: ${def.key ? def.key.join(', ') : 'the row'} ' || ${
@@ -447,11 +454,59 @@ select '${def.name}', file_id, record_no, null,
   } || ' was already accepted with different values',
   to_json(${sig})::varchar,
   first_file_id, first_record_no
-from ranked_${def.name} where rk > 1 and not same_as_first`,
+from ranked_${def.name} where verdict = 'conflict'`,
     `insert into ingest_rejected
 select '${def.name}', file_id, record_no, null, reason, record, null, null
 from checked_${def.name} where reason is not null`,
   ];
+}
+
+/**
+ * The duplicates of a versioned table (leads), whose later files update earlier ones. Within one
+ * file, the first row of a key is compared with the others: the same values are a duplicate, other
+ * values a conflict (as in any table). Across files, each file's first row of the key is compared
+ * with the previous file's: the first file's is accepted ('first'), the same values again are a
+ * duplicate of it, other values an update ('update': accepted, a new version of the record).
+ */
+function rankedVersionsSql(def: TableDef, sig: string, keyHash: string): string {
+  const cols = def.columns.map((c) => q(c.name));
+  const key = (def.key ?? []).map(q);
+  return `create or replace table ranked_${def.name} as
+with rows_of_key as (
+  select ${cols.map((c) => `c.${c}`).join(', ')}, c.file_id, c.record_no, ${sig} as sig
+  from checked_${def.name} as c
+  semi join dupkeys_${def.name} as d on d.h = ${keyHash}
+  where c.reason is null
+),
+in_file as (
+  select *,
+    row_number() over f as in_file_rank,
+    first_value(sig) over f as file_first_sig,
+    first_value(record_no) over f as file_first_record_no
+  from rows_of_key
+  window f as (partition by ${key.join(', ')}, file_id order by record_no)
+),
+versions as (
+  select ${key.join(', ')}, file_id,
+    row_number() over v as version,
+    lag(sig) over v as previous_sig,
+    lag(file_id) over v as previous_file_id,
+    lag(record_no) over v as previous_record_no
+  from in_file
+  where in_file_rank = 1
+  window v as (partition by ${key.join(', ')} order by file_id)
+)
+select ${cols.map((c) => `r.${c}`).join(', ')}, r.file_id, r.record_no,
+  case
+    when r.in_file_rank > 1 then case when r.sig is not distinct from r.file_first_sig then 'duplicate' else 'conflict' end
+    when v.version = 1 then 'first'
+    when r.sig is not distinct from v.previous_sig then 'duplicate'
+    else 'update'
+  end as verdict,
+  case when r.in_file_rank > 1 then r.file_id else v.previous_file_id end as first_file_id,
+  case when r.in_file_rank > 1 then r.file_first_record_no else v.previous_record_no end as first_record_no
+from in_file as r
+join versions as v using (${key.join(', ')}, file_id)`;
 }
 
 /**
@@ -464,6 +519,9 @@ export async function stage(db: Db): Promise<void> {
     table_name varchar, file_id integer, record_no bigint, logical_line bigint, reason varchar, record varchar,
     first_file_id integer, first_record_no bigint)`);
   await db.exec(`create or replace table ingest_duplicates (
+    table_name varchar, file_id integer, record_no bigint, first_file_id integer, first_record_no bigint)`);
+  // rows of a versioned table (leads) accepted as a new version of an earlier file's row
+  await db.exec(`create or replace table ingest_updates (
     table_name varchar, file_id integer, record_no bigint, first_file_id integer, first_record_no bigint)`);
   await db.exec(`insert into ingest_rejected
     select f.table_name, s.file_id, null, s.logical_line, s.reason, s.record, null, null

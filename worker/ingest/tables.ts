@@ -30,6 +30,13 @@ export interface TableDef {
    * row is the key, so only exact duplicates exist.
    */
   key: string[] | null;
+  /**
+   * A table whose rows are versions of a changing record (leads: the CRM exports its leads again
+   * with new values). A later file's row with a key accepted from an earlier file and other values
+   * is an update (accepted, counted as updated), not a conflict; two different rows with one key
+   * in one file still conflict.
+   */
+  versioned?: boolean;
 }
 
 const col = (name: string, kind: ColumnKind, required = false): ColumnDef => ({ name, kind, required });
@@ -55,6 +62,7 @@ export const TABLES: readonly TableDef[] = [
       col('first_name', 'text'),
     ],
     key: ['studio_id', 'lead_id'],
+    versioned: true,
   },
   {
     name: 'messages',

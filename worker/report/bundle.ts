@@ -47,7 +47,7 @@ const TABLE_SPECS = {
   },
   inputs: {
     name: 'inputs',
-    description: 'One row per input file: its format, the encoding it was read in, its physical lines (CSV and JSON Lines), and rows read = accepted + rejected + duplicates.',
+    description: 'One row per input file: its format, the encoding it was read in, its physical lines (CSV and JSON Lines), and rows read = accepted + rejected + duplicates; updated: the leads rows accepted as a new version of a lead an earlier file loaded (a part of accepted).',
     sql: `select * from report_inputs`,
     arrow: true,
   },
@@ -211,6 +211,7 @@ const INPUT_COLUMNS = {
   accepted: 'INTEGER',
   rejected: 'INTEGER',
   duplicates: 'INTEGER',
+  updated: 'INTEGER',
 } as const;
 
 const COHORT_COLUMNS = {

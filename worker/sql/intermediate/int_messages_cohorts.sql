@@ -30,7 +30,10 @@ messages as (
 
 leads as (
     -- the source as its key's type, once per lead rather than once per message
-    select lead_no, cast(lead_source as e_lead_source) as lead_source, created_at, consent_at, consent_method, last_engaged_at
+    -- consent and engagement of every version of the lead (int_leads): consent counts from the
+    -- first consent at or before the send, engagement from the last signal at or before it
+    select lead_no, cast(lead_source as e_lead_source) as lead_source, created_at, first_consent_at, consent_method,
+        consent_at as latest_consent_at, last_engaged_at, signals_at
     from int_leads
 ),
 
@@ -79,9 +82,11 @@ joined as (
         leads.lead_no is not null as is_known_lead,
         leads.lead_source,
         leads.created_at,
-        leads.consent_at,
+        leads.first_consent_at,
+        leads.latest_consent_at,
         leads.consent_method,
         leads.last_engaged_at,
+        leads.signals_at,
         campaigns.campaign_id,
         campaigns.is_blast,
         coalesce(attributed.count_opt_outs, 0) as count_opt_outs,
@@ -104,8 +109,11 @@ measured as (
         floor((epoch_us(sent_at) - epoch_us(created_at)) / 86400e6)::bigint as lead_age_days,
         floor((epoch_us(sent_at) - epoch_us(greatest(
             case when created_at <= sent_at then created_at end,
-            case when consent_at <= sent_at then consent_at end,
-            case when last_engaged_at <= sent_at then last_engaged_at end,
+            -- a lead of one version: its consent and engagement times; of several: the last of
+            -- every version's at or before the send
+            case when signals_at is null and latest_consent_at <= sent_at then latest_consent_at end,
+            case when signals_at is null and last_engaged_at <= sent_at then last_engaged_at end,
+            case when signals_at is not null then list_max(list_filter(signals_at, s -> s <= sent_at)) end,
             last_inbound_at
         ))) / 86400e6)::bigint as engagement_days,
     from joined
@@ -133,7 +141,7 @@ facts as (
         -- the consent key, of its type (typed literals cost nothing per row)
         case
             when not is_known_lead then 'unknown'::e_consent
-            when consent_at is null or consent_at > sent_at then 'none'::e_consent
+            when first_consent_at is null or first_consent_at > sent_at then 'none'::e_consent
             when consent_method is null or consent_method in ('import', 'unknown') then 'unverified'::e_consent
             else 'verified'::e_consent
         end as consent,

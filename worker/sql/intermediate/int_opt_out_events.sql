@@ -51,9 +51,10 @@ events as (
 
     union all
 
-    select studio_id, lead_key, consent_at, 're_opt_in', 'consent', null, null
+    -- every consent of every version of the lead (int_leads)
+    select studio_id, lead_key, unnest(consent_ats), 're_opt_in', 'consent', null, null
     from leads
-    where consent_at is not null
+    where len(consent_ats) > 0
 ),
 
 numbered as (
