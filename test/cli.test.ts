@@ -46,7 +46,7 @@ describe('optout CLI', () => {
   it('exits 2 with one line on a usage error', async () => {
     const cases: [string[], string][] = [
       [['frobnicate'], 'optout: unknown command "frobnicate" (expected run, ingest or generate; see optout --help)\n'],
-      [['run'], 'optout: --input: the export folder is required\n'],
+      [['run'], 'optout: --input: the export folder is required (or --db FILE alone, to review a database loaded before)\n'],
       [['run', '--input', 'x', '--month', '2026-13'], 'optout: --month: expected YYYY-MM, got "2026-13"\n'],
       [['run', '--input', 'x', '--timezone', 'Mars/Olympus'], 'optout: --timezone: "Mars/Olympus" is not an IANA time zone\n'],
       [['run', '--input', 'x', '--attribution-hours=-1'], 'optout: --attribution-hours: expected a positive number, got "-1"\n'],

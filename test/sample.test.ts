@@ -48,6 +48,26 @@ describe('the bundled sample export', () => {
       byWeekday.set(key, (byWeekday.get(key) ?? 0) + t.reached);
     }
     expect(Object.fromEntries(report.cohorts.day_of_week.map((r) => [r.key, r.reached]))).toEqual(Object.fromEntries(byWeekday));
+    // The year of history: April to September, per studio and overall; its months agree with the
+    // daily trend where both cover them, and the review month and the one before with the totals.
+    const overall = report.monthly.filter((m) => m.studio_id === null);
+    expect(overall.map((m) => m.month)).toEqual(['2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09']);
+    expect(report.monthly).toHaveLength(6 * 4);
+    for (const m of report.monthly) {
+      const days = report.trend.filter((t) => t.studio_id === m.studio_id && t.date.startsWith(m.month));
+      if (days.length === 0) continue;
+      expect([days.reduce((s, t) => s + t.reached, 0), days.reduce((s, t) => s + t.opt_outs, 0)], `${m.month} ${m.studio_id}`).toEqual([m.reached, m.attributed_opt_outs]);
+    }
+    const september = overall.find((m) => m.month === '2026-09');
+    expect(september).toMatchObject({ reached: report.totals.reached, opt_outs: report.totals.opt_outs, attributed_opt_outs: report.totals.attributed_opt_outs, partial: false });
+    expect(overall.find((m) => m.month === '2026-08')).toMatchObject({ reached: report.previous_totals.reached, opt_outs: report.previous_totals.opt_outs });
+    for (const month of new Set(report.monthly.map((m) => m.month))) {
+      const rows = report.monthly.filter((m) => m.month === month);
+      const all = rows.find((m) => m.studio_id === null);
+      for (const k of ['reached', 'opt_outs', 'sent', 'delivered', 'leads_added', 'leads_opted_out', 'reachable_leads'] as const) {
+        expect(rows.filter((m) => m.studio_id !== null).reduce((s, m) => s + m[k], 0), `${month} ${k}`).toBe(all?.[k]);
+      }
+    }
   });
 });
 

@@ -4,7 +4,7 @@ import type { Db, Params } from './db.ts';
 import { createBusinessCalendar } from './analysis/calendar.ts';
 import { writeFreeTextVerdicts } from './analysis/freetext.ts';
 import { dropStaged } from './ingest/staging.ts';
-import { coveredMonth, reviewPeriod, shiftMonth, type Months } from './period.ts';
+import { coveredMonth, monthEnd, reviewPeriod, shiftMonth, type Months } from './period.ts';
 import { REPLY_MACROS } from './analysis/replies.ts';
 import { GENERATED, keyTypesSql } from './catalog/sql.ts';
 
@@ -40,6 +40,7 @@ export const MART_MODELS: readonly string[] = [
   'marts/suppression_list',
   'marts/policy_savings',
   'marts/provider_evidence',
+  'marts/monthly',
 ];
 
 export const MODELS: readonly string[] = [...INTERMEDIATE_MODELS, ...MART_MODELS];
@@ -148,6 +149,9 @@ export async function buildModels(db: Db, config: Config): Promise<Months> {
       previous_start: previous.start,
       previous_end: previous.end,
       trend_start: `${shiftMonth(period.month, -2)}-01`,
+      // the year of history: the review month and the eleven before it
+      history_start: `${shiftMonth(period.month, -11)}-01`,
+      history_end: monthEnd(period.month),
     },
     MART_MODELS,
   );

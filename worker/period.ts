@@ -101,6 +101,12 @@ export async function reviewPeriod(db: Db, config: Config): Promise<{ period: Pe
   return { period: coveredMonth(month, coverage) as Period, coverage };
 }
 
+/** The last day of a month, YYYY-MM-DD. */
+export function monthEnd(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
 export function shiftMonth(month: string, by: number): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
   const d = new Date(Date.UTC(y, m - 1 + by, 1));

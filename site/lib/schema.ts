@@ -189,6 +189,44 @@ export const reportSchema = z.object({
       rate: fraction,
     }),
   ).describe("failed and undelivered outbound messages per studio, local month and provider error code ('' or null: no code)"),
+  monthly: z
+    .array(
+      z.object({
+        month: z.string().describe('YYYY-MM, the studio\'s local calendar month'),
+        studio_id: z.string().nullable().describe('null: all studios'),
+        partial: z.boolean().describe('the data covers only part of the month'),
+        reached: count,
+        opt_outs: count.describe('every new opt-out of the month, traced to a text or not'),
+        attributed_opt_outs: count.describe('opt-outs traced to a text of the month: the rate\'s numerator'),
+        rate: fraction,
+        ci_low: fraction,
+        ci_high: fraction,
+        sent: count.describe('outbound texts attempted'),
+        delivered: count.describe('outbound texts the carrier reported delivered'),
+        delivery_rate: fraction.nullable().describe('delivered / sent; null when nothing was sent'),
+        leads_added: count.describe('leads created in the month'),
+        leads_opted_out: count.describe('distinct leads with a new opt-out in the month'),
+        reachable_leads: count.describe("known leads at the month's end: not opted out, number not deactivated"),
+      }),
+    )
+    .default([])
+    .describe('the year of history: one row per month (the review month and up to eleven before it that have texts) and studio, and per month for all studios'),
+  changes: z
+    .array(
+      z.object({
+        dimension: z.enum(DIMENSIONS),
+        key: z.string(),
+        previous: z.object({ reached: count, opt_outs: count, rate: fraction }),
+        current: z.object({ reached: count, opt_outs: count, rate: fraction }),
+        change: z.number().describe('current rate - previous rate, a fraction'),
+        direction: z.enum(['up', 'down']),
+        z: z.number(),
+        p_value: fraction,
+        p_adjusted: fraction.describe("Holm's correction for the number of groups tested"),
+      }),
+    )
+    .default([])
+    .describe("the groups whose rate changed between the previous month and the review month beyond chance (two-proportion z-test, Holm's correction), the largest change first"),
   inputs: z.array(
     z.object({
       file: z.string(),

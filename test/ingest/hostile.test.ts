@@ -34,7 +34,7 @@ describe('each file reports its own rejects', () => {
       'deactivations-2026-03-11.csv': { rows: 1, accepted: 1, rejected: 0, duplicates: 0 },
     });
     expect(rejected).toEqual([{ file: 'leads.csv', line: 7, reason: 'too few fields: 3 where the header has 5' }]);
-    expect(result.totals).toEqual({ rows: 12, accepted: 11, rejected: 1, duplicates: 0 });
+    expect(result.totals).toEqual({ rows: 12, accepted: 11, rejected: 1, duplicates: 0, updated: 0 });
   });
 });
 

@@ -4,6 +4,7 @@ import { shiftMonth, type Months } from '../period.ts';
 import { cohortRows, periodTotals, type CohortRow, type Dimension, type Totals } from './cohorts.ts';
 import { complianceRows, policyRows, providerEvidence, type ComplianceRow, type PolicyRow, type ProviderEvidenceRow } from './compliance.ts';
 import { spikeReport, type BreachReport, type SpikeReport } from './spike-report.ts';
+import { changes, monthlyRows, type ChangeRow, type MonthlyRow } from './history.ts';
 
 /**
  * Step 3 of the pipeline (worker/run.ts): the statistics over the marts. Each part reads the mart
@@ -20,11 +21,13 @@ export interface Analysis {
   provider: ProviderEvidenceRow[];
   spikes: SpikeReport[];
   breaches: BreachReport[];
+  monthly: MonthlyRow[];
+  changes: ChangeRow[];
 }
 
 const isoDate = (d: unknown): string => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d));
 
-export async function analyse(db: Db, { period }: Months): Promise<Analysis> {
+export async function analyse(db: Db, { period, coverage }: Months): Promise<Analysis> {
   const totals = await periodTotals(db);
   const cohorts = await cohortRows(db, totals.current.rate);
   const trend = (await db.query<Report['trend'][number]>(`select * from daily_trend order by date, studio_id nulls first`)).map((r) => ({
@@ -37,5 +40,6 @@ export async function analyse(db: Db, { period }: Months): Promise<Analysis> {
   const provider = await providerEvidence(db);
   // spikes are found on each series' whole history and reported when they end in the trend's months
   const { spikes, breaches } = await spikeReport(db, `${shiftMonth(period.month, -2)}-01`, period.end);
-  return { totals, cohorts, trend, deliverability, compliance, policies, provider, spikes, breaches };
+  const monthly = await monthlyRows(db, coverage);
+  return { totals, cohorts, trend, deliverability, compliance, policies, provider, spikes, breaches, monthly, changes: changes(cohorts) };
 }

@@ -8,6 +8,7 @@ import { CHECKS } from '../catalog/index.ts';
 import { DIMENSIONS, type CohortRow, type Dimension, type Totals } from '../analysis/cohorts.ts';
 import type { BreachReport, SpikeReport } from '../analysis/spike-report.ts';
 import type { ComplianceRow, PolicyRow, ProviderEvidenceRow } from '../analysis/compliance.ts';
+import type { ChangeRow, MonthlyRow } from '../analysis/history.ts';
 import type { Coverage, CoveredMonth, Months, Period } from '../period.ts';
 import { tableFromRows, writeTable, type TableSpec } from './tables.ts';
 import { reportJsonSchemaText } from './jsonSchema.ts';
@@ -55,6 +56,12 @@ const TABLE_SPECS = {
     name: 'cohorts',
     description: 'One row per (dimension, key) in the review month: reached messages, attributed opt-outs, rate, 95% Wilson interval, lift, flag, recipients, recipient rate, empirical-Bayes rate, funnel limits, and the previous month\'s numbers.',
     sql: `select * from report_cohorts order by dimension_order, key_order`,
+    arrow: true,
+  },
+  monthly: {
+    name: 'monthly',
+    description: 'One row per month (the review month and up to eleven before it) and studio (studio_id empty = all studios): reached texts, opt-outs (all, and traced to a text), outbound texts sent and delivered, leads added, leads who opted out, and reachable leads at the month\'s end (known, not opted out, number not deactivated).',
+    sql: `select * from monthly order by month, studio_id nulls first`,
     arrow: true,
   },
   trend: {
@@ -125,6 +132,10 @@ export interface Report {
   provider_evidence: ProviderEvidenceRow[];
   policies: PolicyRow[];
   deliverability: { studio_id: string; month: string; error_code: string; messages: number; attempts: number; rate: number }[];
+  /** The year of history: per month (the review month and up to eleven before) and studio, and overall. */
+  monthly: MonthlyRow[];
+  /** The groups whose rate changed since the previous month beyond chance. */
+  changes: ChangeRow[];
   inputs: IngestResult['files'];
   ignored_files: { file: string; why: string }[];
 }
@@ -191,6 +202,8 @@ export async function writeBundle(db: Db, out: string, input: BundleInput): Prom
     provider_evidence: analysis.provider,
     policies: analysis.policies,
     deliverability: analysis.deliverability,
+    monthly: analysis.monthly,
+    changes: analysis.changes,
     inputs: ingested.files,
     ignored_files: ingested.ignored,
   };
