@@ -17,12 +17,13 @@ describe('monthly (the year of history)', () => {
       columns: { studio_id: 'varchar', direction: 'varchar', status: 'varchar', is_reached: 'boolean', local_date: 'date' },
       rows: [outbound('2026-02-10', 'delivered'), outbound('2026-02-11', 'failed'), outbound('2026-03-05', 'delivered'), outbound('2026-03-06', 'sent')],
     },
-    int_messages_cohorts: {
-      columns: { studio_id: 'varchar', local_date: 'date', count_opt_outs: 'integer' },
+    daily_series: {
+      columns: { studio_id: 'varchar', local_date: 'date', reached: 'integer', opt_outs: 'integer' },
       rows: [
-        { studio_id: 's1', local_date: '2026-02-10', count_opt_outs: 1 },
-        { studio_id: 's1', local_date: '2026-03-05', count_opt_outs: 0 },
-        { studio_id: 's1', local_date: '2026-03-06', count_opt_outs: 0 },
+        { studio_id: 's1', local_date: '2026-02-10', reached: 1, opt_outs: 1 },
+        { studio_id: 's1', local_date: '2026-03-05', reached: 1, opt_outs: 0 },
+        { studio_id: 's1', local_date: '2026-03-06', reached: 1, opt_outs: 0 },
+        { studio_id: null, local_date: '2026-03-06', reached: 1, opt_outs: 0 },
       ],
     },
     int_opt_outs_attributed: {

@@ -13,14 +13,21 @@ outbound as (
     where direction = 'outbound' and local_date between $history_start::date and $history_end::date
 ),
 
+sent_by_day as (
+    -- by day first: a month of each of millions of rows costs more than grouping on the date
+    select studio_id, local_date, count(*) as sent, count(*) filter (where status = 'delivered') as delivered
+    from outbound
+    group by all
+),
+
 months as (
     -- the months with a text, and the studios that texted in the window
-    select distinct date_trunc('month', local_date)::date as month_start from outbound
+    select distinct date_trunc('month', local_date)::date as month_start from sent_by_day
 ),
 
 grid as (
     select s.studio_id, s.timezone, m.month_start, (m.month_start + interval 1 month)::date as next_start
-    from (select distinct studio_id from outbound) as o
+    from (select distinct studio_id from sent_by_day) as o
     join studios as s using (studio_id)
     cross join months as m
 ),
@@ -35,19 +42,20 @@ bounds as (
 ),
 
 reached as (
+    -- from the daily series of each studio (the fact table by day)
     select studio_id, date_trunc('month', local_date)::date as month_start,
-        count(*)::integer as reached,
-        sum(count_opt_outs)::integer as attributed_opt_outs,
-    from int_messages_cohorts
-    where local_date between $history_start::date and $history_end::date
+        sum(reached)::integer as reached,
+        sum(opt_outs)::integer as attributed_opt_outs,
+    from daily_series
+    where studio_id is not null and local_date between $history_start::date and $history_end::date
     group by all
 ),
 
 sent as (
     select studio_id, date_trunc('month', local_date)::date as month_start,
-        count(*)::integer as sent,
-        count(*) filter (where status = 'delivered')::integer as delivered,
-    from outbound
+        sum(sent)::integer as sent,
+        sum(delivered)::integer as delivered,
+    from sent_by_day
     group by all
 ),
 
@@ -65,43 +73,74 @@ leads as (
     select studio_id, lead_no, phone, created_at, consent_ats from int_leads
 ),
 
-added as (
-    select b.studio_id, b.month_start, count(*)::integer as leads_added
+created_counts as (
+    -- each lead with the number of its studio's leads created at or before it (ties alike)
+    select studio_id, created_at,
+        count(*) over (partition by studio_id order by created_at range between unbounded preceding and current row) as created_so_far,
+    from leads
+),
+
+created as (
+    -- leads created before the month's start and before its end, each by one ASOF lookup (a
+    -- range join would pair every lead with every month)
+    select
+        b.studio_id,
+        b.month_start,
+        coalesce(at_end.created_so_far, 0) as created_by_end,
+        coalesce(at_end.created_so_far, 0) - coalesce(at_start.created_so_far, 0) as leads_added,
     from bounds as b
-    join leads as l on l.studio_id = b.studio_id and l.created_at >= b.starts_at and l.created_at < b.ends_at
-    group by all
+    asof left join created_counts as at_end on at_end.studio_id = b.studio_id and b.ends_at > at_end.created_at
+    asof left join created_counts as at_start on at_start.studio_id = b.studio_id and b.starts_at > at_start.created_at
+),
+
+opt_out_spells as (
+    -- each opt-out and the lead's next event (a re-opt-in, or another opt-out): the lead is opted
+    -- out from the one until the other (every lead's consent is an event: most leads have no
+    -- opt-out, and only opt-outs are paired with the months)
+    select * from (
+        select studio_id, lead_no, kind, event_at, lead(event_at) over (partition by lead_no order by seq) as next_event_at
+        from int_opt_out_events
+    )
+    where kind = 'opt_out'
 ),
 
 opted_out_at_end as (
     -- a lead whose last opt-out event before the month's end is an opt-out
-    select b.studio_id, b.month_start, e.lead_no
+    select distinct b.studio_id, b.month_start, e.lead_no
     from bounds as b
-    join int_opt_out_events as e on e.studio_id = b.studio_id and e.event_at < b.ends_at
-    group by all
-    having arg_max(e.kind, e.seq) = 'opt_out'
+    join opt_out_spells as e
+        on e.studio_id = b.studio_id and e.event_at < b.ends_at
+        and (e.next_event_at is null or e.next_event_at >= b.ends_at)
 ),
 
-state_at_end as (
-    -- each known lead at each month end: created by then; opted out (above); its number listed as
-    -- deactivated on or before the month's last day with no consent after the listing (as the
-    -- history checks count a deactivated number)
-    select
-        b.studio_id,
-        b.month_start,
-        o.lead_no is not null as is_opted_out,
-        case when d.deactivated_on is not null and d.deactivated_on < b.next_start then
-            not coalesce(cast(timezone(b.timezone, list_max(list_filter(l.consent_ats, c -> c < b.ends_at))) as date) > d.deactivated_on, false)
-        else false end as is_deactivated,
+deactivated_at_end as (
+    -- a lead whose number was listed as deactivated on or before the month's last day, with no
+    -- consent after the listing (as the history checks count a deactivated number)
+    select b.studio_id, b.month_start, l.lead_no
     from bounds as b
     join leads as l on l.studio_id = b.studio_id and l.created_at < b.ends_at
-    left join opted_out_at_end as o on o.studio_id = b.studio_id and o.month_start = b.month_start and o.lead_no = l.lead_no
-    left join int_deactivated_numbers as d on d.phone = l.phone
+    join int_deactivated_numbers as d on d.phone = l.phone and d.deactivated_on < b.next_start
+    where not coalesce(cast(timezone(b.timezone, list_max(list_filter(l.consent_ats, c -> c < b.ends_at))) as date) > d.deactivated_on, false)
+),
+
+unreachable as (
+    -- known leads created by the month's end that are opted out or deactivated then (once each)
+    select studio_id, month_start, count(distinct lead_no)::integer as leads
+    from (
+        select o.studio_id, o.month_start, o.lead_no from opted_out_at_end as o
+        join leads as l on l.lead_no = o.lead_no
+        join bounds as b on b.studio_id = o.studio_id and b.month_start = o.month_start
+        where l.created_at < b.ends_at
+        union all
+        select * from deactivated_at_end
+    )
+    group by all
 ),
 
 reachable as (
-    select studio_id, month_start, count(*) filter (where not is_opted_out and not is_deactivated)::integer as reachable_leads
-    from state_at_end
-    group by all
+    select c.studio_id, c.month_start, c.leads_added, c.created_by_end - coalesce(u.leads, 0) as reachable_leads
+    from created as c
+    left join unreachable as u using (studio_id, month_start)
 ),
 
 per_studio as (
@@ -113,14 +152,13 @@ per_studio as (
         coalesce(opt_outs.opt_outs, 0) as opt_outs,
         coalesce(sent.sent, 0) as sent,
         coalesce(sent.delivered, 0) as delivered,
-        coalesce(added.leads_added, 0) as leads_added,
+        coalesce(reachable.leads_added, 0) as leads_added,
         coalesce(opt_outs.leads_opted_out, 0) as leads_opted_out,
         coalesce(reachable.reachable_leads, 0) as reachable_leads,
     from bounds as b
     left join reached using (studio_id, month_start)
     left join sent using (studio_id, month_start)
     left join opt_outs using (studio_id, month_start)
-    left join added using (studio_id, month_start)
     left join reachable using (studio_id, month_start)
 ),
 
