@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeFile } from 'node:fs/promises';
+import { stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MESSAGES_HEADER, STUDIOS, load, writeExport } from '../helpers/export.ts';
 import type { Db } from '../../worker/db.ts';
@@ -47,5 +47,26 @@ describe('a persistent database (--db)', () => {
     expect(third.byFile['messages-2026-03.csv']).toEqual({ rows: 2, accepted: 1, rejected: 0, duplicates: 1 });
     expect(third.rejected).toEqual([{ file: 'messages-2026-02.csv', line: 4, reason: 'sent_at is not a timestamp: "never"' }]);
     third.db.close();
+  });
+
+  it('does not read again a file whose name, size and modification time it loaded before, and reads a changed one', async () => {
+    const dir = await writeExport({
+      'studios.csv': STUDIOS,
+      'messages-2026-02.csv': `${MESSAGES_HEADER}\n${row('m1', '02-02')}\n`,
+    });
+    const dbFile = path.join(dir, '..', `${path.basename(dir)}.duckdb`);
+    (await load(dir, { db: dbFile })).db.close();
+    const file = path.join(dir, 'messages-2026-02.csv');
+    const { mtime, size } = await stat(file);
+    // the same size and time with other bytes: taken as the file loaded before, not read
+    const garbled = 'x'.repeat(size);
+    await writeFile(file, garbled);
+    await utimes(file, mtime, mtime);
+    const second = await load(dir, { db: dbFile });
+    expect(second.result.unchanged).toEqual(['studios.csv', 'messages-2026-02.csv']);
+    second.db.close();
+    // a new modification time: read (and here rejected as not a messages file)
+    await utimes(file, new Date(mtime.getTime() + 60_000), new Date(mtime.getTime() + 60_000));
+    await expect(load(dir, { db: dbFile })).rejects.toThrow(/messages-2026-02\.csv/);
   });
 });

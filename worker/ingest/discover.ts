@@ -15,6 +15,8 @@ export interface InputFile {
   format: FileFormat;
   gzip: boolean;
   size: number;
+  /** Modification time, ms since the epoch: with the size, how --db knows a file unchanged without reading it. */
+  mtimeMs: number;
 }
 
 export interface Discovery {
@@ -80,7 +82,8 @@ export async function discover(input: string): Promise<Discovery> {
       ignored.push(f.name);
       continue;
     }
-    files.push({ path: f.path, name: f.name, table, format: fmt[0], gzip: fmt[1], size: (await stat(f.path)).size });
+    let s;
+    files.push({ path: f.path, name: f.name, table, format: fmt[0], gzip: fmt[1], size: (s = await stat(f.path)).size, mtimeMs: Math.round(s.mtimeMs) });
   }
   files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   ignored.sort();

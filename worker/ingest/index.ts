@@ -59,7 +59,8 @@ const FILE_TABLE = `create table if not exists ingest_files (
 // Columns added after the first release: a database written before them gains them empty.
 const FILE_TABLE_ADDED = `alter table ingest_files add column if not exists encoding varchar;
   alter table ingest_files add column if not exists cr_lines boolean;
-  alter table ingest_files add column if not exists lines bigint`;
+  alter table ingest_files add column if not exists lines bigint;
+  alter table ingest_files add column if not exists mtime_ms bigint`;
 const LINE_CACHE = `create table if not exists ingest_line_cache (file_id integer, kind varchar, n bigint, line bigint)`;
 
 async function sha256(path: string): Promise<string> {
@@ -97,8 +98,22 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
   // with --db alone there is nothing to read: the database's files are reviewed as they are
   const found = config.input ? await discover(config.input) : { files: [], ignored: [] };
   const ignored = found.ignored.map((file) => ({ file, why: 'not a CSV, JSON Lines or Parquet file named after a table' }));
-  const files: (InputFile & { table: TableName })[] = [];
+  const files: (InputFile & { table: TableName; known?: boolean })[] = [];
   for (const f of found.files) {
+    // With --db, a file loaded before is not read again, not even its header: the same name, size
+    // and modification time (to the millisecond: a copy that keeps the time may round it) is taken
+    // as the same file (next month's run reads only its new files); otherwise the same name and
+    // SHA-256 of the content (below).
+    if (config.db) {
+      const same = await db.query<{ table_name: TableName }>(
+        `select table_name from ingest_files where name = $name and size = $size and abs(mtime_ms - $mtime) <= 1 limit 1`,
+        { name: f.name, size: f.size, mtime: f.mtimeMs },
+      );
+      if (same[0]) {
+        files.push({ ...f, table: same[0].table_name, known: true });
+        continue;
+      }
+    }
     const { table, why } = await sniffTable(f);
     if (table) files.push({ ...f, table });
     else ignored.push({ file: f.name, why });
@@ -133,10 +148,16 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
   const maps = new Map<number, LineMap>();
   try {
   for (const file of files) {
+    if (file.known) {
+      unchanged.push(file.name);
+      continue;
+    }
     const hash = config.db ? await sha256(file.path) : null;
     if (hash) {
       const seen = await db.query(`select 1 from ingest_files where name = $name and sha256 = $hash`, { name: file.name, hash });
       if (seen.length > 0) {
+        // remember this copy's time, so the next run need not read it either
+        await db.exec(`update ingest_files set mtime_ms = $mtime where name = $name and sha256 = $hash`, { name: file.name, hash, mtime: file.mtimeMs });
         unchanged.push(file.name);
         continue;
       }
@@ -153,9 +174,9 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
       );
       await db.exec(
         `insert into ingest_files (file_id, name, path, table_name, format, adapter, gzip, size, sha256, line_kind,
-           delimiter, blank_is_record, header_lines, encoding, cr_lines, lines)
+           delimiter, blank_is_record, header_lines, encoding, cr_lines, lines, mtime_ms)
          values ($id, $name, $path, $table, $format, $adapter, $gzip, $size, $hash, $lineKind, $delimiter, $blank, $header,
-           $encoding, $crLines, $lines)`,
+           $encoding, $crLines, $lines, $mtime)`,
         {
           id,
           name: file.name,
@@ -173,6 +194,7 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
           encoding: r.form.encoding,
           crLines: r.form.crLines,
           lines: r.lines,
+          mtime: file.mtimeMs,
         },
       );
       await db.exec('commit');
