@@ -11,13 +11,18 @@
  *   `optout run --no-site` once for its report.json, then builds the site alone --runs times
  *   (test/bench/site.ts, a fresh process each time) and reports the median, the pages and the
  *   peak RSS. The site must build in under 60 s for 100 studios on a 2-core machine.
- * Both tables go to BENCHMARKS.md with the machine, newest first.
+ * - with --increment (issue 16): the month after month use of one --db. The first size's export
+ *   without its last whole month (and the partial month after it) is loaded into a database once;
+ *   then, alternating, --runs pairs: a copy of that database adds the rest (`run --db --input`
+ *   on the whole folder: only the new files are read) and a fresh in-memory run of the whole
+ *   folder reviews the same month. The two reports must be equal.
+ * The tables go to BENCHMARKS.md with the machine, newest first.
  * Usage: npm run bench [-- --sizes 2000000,10000000] [--site-studios 3,100] [--runs 3] [--memory 1GB]
- *                      [--site-only | --no-site-bench] [--note "a line for the section"]
+ *                      [--site-only | --no-site-bench] [--increment] [--note "a line for the section"]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,6 +38,7 @@ const { values } = parseArgs({
     note: { type: 'string' },
     'site-only': { type: 'boolean', default: false },
     'no-site-bench': { type: 'boolean', default: false },
+    increment: { type: 'boolean', default: false },
   },
 });
 if (values['site-only'] && values['no-site-bench']) throw new Error('--site-only and --no-site-bench leave nothing to measure');
@@ -201,6 +207,57 @@ if (!values['no-site-bench']) {
   }
 }
 
+const incrementRows: string[] = [];
+if (values.increment) {
+  const size = sizes[0] as number;
+  const dir = generated(`m${size}-seed7`, ['--messages', String(size), '--seed', '7'], `${count(size)} messages`);
+  const files = (await readdir(dir)).sort();
+  const months = [...new Set(files.map((f) => /^messages-(\d{4}-\d{2})/.exec(f)?.[1]).filter((m): m is string => Boolean(m)))].sort();
+  // the month added: the last whole month, with the partial month after it when there is one
+  const added = months.length > 1 ? (months.at(-2) as string) : (months.at(-1) as string);
+  const isNew = (f: string): boolean => {
+    const m = /^(?:messages|deactivations)-(\d{4}-\d{2})/.exec(f);
+    return m !== null && (m[1] as string) >= added;
+  };
+  const work = await mkdtemp(path.join(os.tmpdir(), 'optout-bench-increment-'));
+  try {
+    const history = path.join(work, 'history');
+    await mkdir(history);
+    for (const f of files.filter((f) => !isNew(f))) await symlink(path.join(dir, f), path.join(history, f));
+    const base = path.join(work, 'base.duckdb');
+    execFileSync('node', ['bin/optout.mjs', 'run', '--no-site', '--db', base, '--input', history, '--out', path.join(work, 'out-base')], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const newFiles = files.filter(isNew);
+    let newBytes = 0;
+    for (const f of newFiles) newBytes += (await stat(path.join(dir, f))).size;
+    const inc: Timing[] = [];
+    const fresh: Timing[] = [];
+    for (let i = 0; i < runs; i++) {
+      const db = path.join(work, `db-${i}.duckdb`);
+      await copyFile(base, db);
+      inc.push(await timed('node', ['bin/optout.mjs', 'run', '--no-site', '--db', db, '--input', dir, '--out', path.join(work, 'out-inc')]));
+      fresh.push(await timed('node', ['bin/optout.mjs', 'run', '--no-site', '--input', dir, '--out', path.join(work, 'out-fresh')]));
+      await rm(db, { force: true });
+      process.stderr.write(`increment pair ${i + 1}: adding ${added} ${(inc.at(-1) as Timing).seconds.toFixed(2)} s, fresh run ${(fresh.at(-1) as Timing).seconds.toFixed(2)} s\n`);
+    }
+    const report = async (out: string): Promise<string> => {
+      const r = JSON.parse(await readFile(path.join(work, out, 'report.json'), 'utf8')) as Record<string, unknown>;
+      delete r.inputs;
+      return JSON.stringify(r);
+    };
+    const same = (await report('out-inc')) === (await report('out-fresh'));
+    const [i, f] = [median(inc.map((t) => t.seconds)), median(fresh.map((t) => t.seconds))];
+    const [ic, fc] = [median(inc.map((t) => t.cpu)), median(fresh.map((t) => t.cpu))];
+    incrementRows.push(
+      `| ${count(size)} | ${added} (${newFiles.length} files, ${(newBytes / 1e6).toFixed(0)} MB) | ${i.toFixed(2)} | ${ic.toFixed(1)} | ${f.toFixed(2)} | ${fc.toFixed(1)} | ${(i / f).toFixed(2)}x | ${same ? 'equal' : 'DIFFERENT'} |`,
+    );
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
 const commit = (() => {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
@@ -224,6 +281,26 @@ const table = [
         ...workerRows,
         '',
         ...[...verdicts, lowMemory].filter(Boolean).flatMap((line) => [line, '']),
+      ]
+    : []),
+  ...(incrementRows.length
+    ? [
+        `Month after month with one \`--db\` (issue 16), median of ${runs} alternating pairs: a database holding the export without its last whole month (and the partial month after it) adds those files (\`run --no-site --db FILE --input DIR\` on the whole folder: the files loaded before are recognised by name, size and time and not read), against a fresh in-memory \`run --no-site\` of the whole folder reviewing the same month. Report: report.json of the two runs, inputs aside.`,
+        '',
+        '| messages | month added | add to --db (s) | CPU (s) | fresh run (s) | CPU (s) | ratio | report |',
+        '|---:|---|---:|---:|---:|---:|---:|---|',
+        ...incrementRows,
+        '',
+      ]
+    : []),
+  ...(siteRows.length
+    ? [
+        `The site build alone (\`test/bench/site.ts\`, a fresh process each time), median of ${runs}; it must take under 60 s for 100 studios.`,
+        '',
+        '| studios | messages | pages | site build (s) | peak RSS |',
+        '|---:|---:|---:|---:|---:|',
+        ...siteRows,
+        '',
       ]
     : []),
 ].join('\n');
