@@ -18,11 +18,11 @@
  *   folder reviews the same month. The two reports must be equal.
  * The tables go to BENCHMARKS.md with the machine, newest first.
  * Usage: npm run bench [-- --sizes 2000000,10000000] [--site-studios 3,100] [--runs 3] [--memory 1GB]
- *                      [--site-only | --no-site-bench] [--increment] [--note "a line for the section"]
+ *                      [--site-only | --no-site-bench] [--increment | --increment-only] [--note "a line for the section"]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +39,7 @@ const { values } = parseArgs({
     'site-only': { type: 'boolean', default: false },
     'no-site-bench': { type: 'boolean', default: false },
     increment: { type: 'boolean', default: false },
+    'increment-only': { type: 'boolean', default: false },
   },
 });
 if (values['site-only'] && values['no-site-bench']) throw new Error('--site-only and --no-site-bench leave nothing to measure');
@@ -132,7 +133,7 @@ execFileSync('node', ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
 const workerRows: string[] = [];
 const verdicts: string[] = [];
 let lowMemory = '';
-if (!values['site-only']) {
+if (!values['site-only'] && !values['increment-only']) {
   const largestDir = { size: 0, dir: '' };
   for (const size of sizes) {
     await mkdir(cache, { recursive: true });
@@ -184,7 +185,7 @@ if (!values['site-only']) {
 const siteMessages = (studios: number): number => Math.max(40_000, studios * 10_000);
 
 const siteRows: string[] = [];
-if (!values['no-site-bench']) {
+if (!values['no-site-bench'] && !values['increment-only']) {
   for (const studios of siteStudios) {
     const messages = siteMessages(studios);
     const name = `site-s${studios}-m${messages}`;
@@ -208,7 +209,7 @@ if (!values['no-site-bench']) {
 }
 
 const incrementRows: string[] = [];
-if (values.increment) {
+if (values.increment || values['increment-only']) {
   const size = sizes[0] as number;
   const dir = generated(`m${size}-seed7`, ['--messages', String(size), '--seed', '7'], `${count(size)} messages`);
   const files = (await readdir(dir)).sort();
@@ -219,11 +220,12 @@ if (values.increment) {
     const m = /^(?:messages|deactivations)-(\d{4}-\d{2})/.exec(f);
     return m !== null && (m[1] as string) >= added;
   };
-  const work = await mkdtemp(path.join(os.tmpdir(), 'optout-bench-increment-'));
+  // beside the export: its files are hard links (same content, size and time; discovery skips symlinks)
+  const work = await mkdtemp(path.join(cache, 'increment-'));
   try {
     const history = path.join(work, 'history');
     await mkdir(history);
-    for (const f of files.filter((f) => !isNew(f))) await symlink(path.join(dir, f), path.join(history, f));
+    for (const f of files.filter((f) => !isNew(f))) await link(path.join(dir, f), path.join(history, f));
     const base = path.join(work, 'base.duckdb');
     execFileSync('node', ['bin/optout.mjs', 'run', '--no-site', '--db', base, '--input', history, '--out', path.join(work, 'out-base')], {
       cwd: root,
