@@ -42,6 +42,8 @@ export class Db {
   private constructor(
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
+    /** A database file (--db), as opposed to one in memory. */
+    readonly persistent: boolean,
   ) {}
 
   static async open(path: string | null, options: DbOptions = {}): Promise<Db> {
@@ -51,7 +53,7 @@ export class Db {
     if (options.spillDir) settings.temp_directory = options.spillDir;
     const instance = await DuckDBInstance.create(path ?? ':memory:', settings);
     const connection = await instance.connect();
-    const db = new Db(instance, connection);
+    const db = new Db(instance, connection, path !== null);
     // Naive timestamps are UTC by contract (SPEC section 1), and nothing may be fetched.
     await db.exec(`set TimeZone = 'UTC'; set autoinstall_known_extensions = false; set autoload_known_extensions = false;`);
     // Progress is tracked (for the CLI's progress line) but never printed by DuckDB itself.

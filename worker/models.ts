@@ -113,13 +113,29 @@ export const BEFORE: Record<string, (db: Db) => Promise<void>> = {
   },
 };
 
+/**
+ * Runs models in order. In a database file (--db) the models are temporary tables: every run
+ * computes them again from the staged rows, so writing them to the file (and compressing them)
+ * would only cost time; the file keeps the loaded rows. A model table an earlier version of
+ * optout wrote into the file is dropped.
+ */
 export async function runModels(db: Db, params: Params, models: readonly string[]): Promise<void> {
   await db.exec(MACROS);
+  const temp = db.persistent ? 'temp ' : '';
   for (const model of models) {
+    const name = modelName(model);
+    if (db.persistent) {
+      const old = await db.query<{ kind: string }>(
+        `select 'table' as kind from duckdb_tables() where table_name = $name and not temporary
+         union all select 'view' from duckdb_views() where view_name = $name and not temporary`,
+        { name },
+      );
+      for (const { kind } of old) await db.exec(`drop ${kind} main.${name}`);
+    }
     await BEFORE[model]?.(db);
     const sql = await modelSql(model);
-    if (isView(sql)) await db.exec(`create or replace view ${modelName(model)} as\n${sql}`);
-    else await db.exec(`create or replace table ${modelName(model)} as\n${sql}`, paramsFor(sql, params));
+    if (isView(sql)) await db.exec(`create or replace ${temp}view ${name} as\n${sql}`);
+    else await db.exec(`create or replace ${temp}table ${name} as\n${sql}`, paramsFor(sql, params));
   }
 }
 
