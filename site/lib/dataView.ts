@@ -25,8 +25,11 @@ export function dataPage(data: SiteData): DataPage {
   const adds = (f: { rows: number; accepted: number; rejected: number; duplicates: number }): string =>
     f.rows === f.accepted + f.rejected + f.duplicates ? 'yes' : 'NO';
   const rejectedRows = data.rejected ?? [];
+  // leads rows that updated a lead an earlier file loaded (a part of accepted): a column only when there are some
+  const updated = report.inputs.reduce((s, f) => s + (f.updated ?? 0), 0);
+  const withUpdated = (cells: string[], n: number | undefined): string[] => (updated > 0 ? [...cells.slice(0, 4), int(n ?? 0), ...cells.slice(4)] : cells);
   return {
-    lede: `${plural(total.rows, 'row')} from ${plural(report.inputs.length, 'file')}: ${int(total.accepted)} accepted, ${int(total.rejected)} rejected, ${plural(total.duplicates, 'exact duplicate')} dropped.`,
+    lede: `${plural(total.rows, 'row')} from ${plural(report.inputs.length, 'file')}: ${int(total.accepted)} accepted${updated > 0 ? ` (${int(updated)} of them ${updated === 1 ? 'a lead' : 'leads'} exported again with new values)` : ''}, ${int(total.rejected)} rejected, ${plural(total.duplicates, 'exact duplicate')} dropped.`,
     downloads: {
       columns: [{ label: 'Table' }, { label: 'What it holds' }, { label: 'CSV' }, { label: 'Parquet' }],
       rows: data.downloads.map((d): Cell[] => [
@@ -42,13 +45,14 @@ export function dataPage(data: SiteData): DataPage {
         { label: 'Table' },
         { label: 'Rows read', numeric: true },
         { label: 'Accepted', numeric: true },
+        ...(updated > 0 ? [{ label: 'of which updated leads', numeric: true }] : []),
         { label: 'Rejected', numeric: true },
         { label: 'Duplicates', numeric: true },
         { label: 'Adds up' },
       ],
       rows: [
-        ...report.inputs.map((f) => [f.file, f.table, int(f.rows), int(f.accepted), int(f.rejected), int(f.duplicates), adds(f)]),
-        ['All files', '', int(total.rows), int(total.accepted), int(total.rejected), int(total.duplicates), adds(total)],
+        ...report.inputs.map((f) => withUpdated([f.file, f.table, int(f.rows), int(f.accepted), int(f.rejected), int(f.duplicates), adds(f)], f.updated)),
+        withUpdated(['All files', '', int(total.rows), int(total.accepted), int(total.rejected), int(total.duplicates), adds(total)], updated),
       ],
     },
     ignored:
