@@ -28,7 +28,7 @@ describe('SQL models', () => {
   it('every model EXPLAINs against the fixture schema', async () => {
     const params = {
       default_timezone: "UTC", attribution_hours: 72, blast_size: 500,
-      period_start: '2026-03-01', period_end: '2026-03-31', previous_start: '2026-02-01', previous_end: '2026-02-28', trend_start: '2026-01-01',
+      period_start: '2026-03-01', period_end: '2026-03-31', previous_start: '2026-02-01', previous_end: '2026-02-28', trend_start: '2026-01-01', history_start: '2025-04-01', history_end: '2026-03-31',
     };
     for (const model of MODELS) {
       const sql = await modelSql(model);
