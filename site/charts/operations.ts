@@ -4,7 +4,7 @@ import { errorLabel } from '../lib/labels.ts';
 import type { ReportData } from '../lib/schema.ts';
 import { monthCoverage, partialMonths, coveredDays, type Coverage } from '../lib/period.ts';
 import { errorColors, OKABE_ITO } from './palette.ts';
-import { marginFor, NARROW, plot, textWidth, toSvg, uniqueLabels, wrapLabel, type Figure, type LegendItem } from './render.ts';
+import { marginFor, NARROW, PRINT, plot, textWidth, toSvg, uniqueLabels, wrapLabel, type Figure, type LegendItem } from './render.ts';
 
 /** Deliverability (failed texts by error code) and compliance (texts breaking each rule). */
 
@@ -160,6 +160,7 @@ export function complianceFigure(rows: RuleBar[], o: { id: string; width?: numbe
     caption,
     svg: toSvg(compliancePlot(labelled, { width: o.width ?? 900 }), `Bar chart of the texts that broke each compliance rule in the month. ${caption}`),
     narrow: toSvg(compliancePlot(labelled, { width: NARROW, narrow: true }), `Bar chart of the texts that broke each compliance rule in the month. ${caption}`),
+    print: toSvg(compliancePlot(labelled, { width: PRINT }), `Bar chart of the texts that broke each compliance rule in the month. ${caption}`),
     legend: [],
     table: {
       columns: [{ label: 'Rule' }, { label: 'Texts', numeric: true }, { label: 'Leads', numeric: true }],

@@ -43,12 +43,17 @@ export interface Figure {
   svg: string;
   /** The same chart drawn for a phone (NARROW px wide, fewer ticks), shown instead of `svg` on narrow screens. */
   narrow?: string;
+  /** The same chart drawn for an A4 page (PRINT px wide), printed instead of `svg` when that is much wider. */
+  print?: string;
   legend: LegendItem[];
   table: TableModel;
 }
 
 /** The width of the phone variant of every chart: a 390 px screen less the page's padding. */
 export const NARROW = 350;
+
+/** The width of the print variant of a wide chart: about the width of an A4 page less its margins. */
+export const PRINT = 700;
 
 /** Anything active has no business in a chart: a safety net behind Plot's own escaping (text is set as text). */
 const ACTIVE_TAGS = new Set(['script', 'foreignobject', 'iframe', 'object', 'embed', 'a', 'use', 'image', 'animate', 'set']);

@@ -2,7 +2,7 @@ import * as Plot from '@observablehq/plot';
 import { addDays, day, int, month, pct, pctTick, utcDate } from '../lib/format.ts';
 import { lastDay, partialMonths, shiftMonth, uncovered, type Coverage, type Span } from '../lib/period.ts';
 import { OKABE_ITO } from './palette.ts';
-import { NARROW, plot, toSvg, type Figure } from './render.ts';
+import { NARROW, PRINT, plot, toSvg, type Figure } from './render.ts';
 
 /** The daily opt-out rate over the three months, with its 7-day rate, spikes and alert levels. */
 
@@ -144,6 +144,7 @@ export function trendFigure(rows: TrendPoint[], o: TrendOptions): Figure {
     caption,
     svg: toSvg(trendPlot(days, { width: o.width ?? 1160, shades: o.shades, window, gaps }), alt),
     narrow: toSvg(trendPlot(days, { width: NARROW, shades: o.shades, window, gaps, narrow: true }), alt),
+    print: toSvg(trendPlot(days, { width: PRINT, shades: o.shades, window, gaps, narrow: true }), alt),
     legend: [
       { label: 'Daily rate', color: OKABE_ITO.grey, shape: 'dot' },
       { label: '7-day rate', color: OKABE_ITO.black, shape: 'line' },
