@@ -68,6 +68,8 @@ export async function printDocument(siteDir: string, kind: PdfKind = 'full'): Pr
   const title = /<title>([\s\S]*?)<\/title>/.exec(index)?.[1] ?? 'Opt-out report';
   const header = /<header class="site-header">[\s\S]*?<\/header>/.exec(index)?.[0] ?? '';
   const footer = /<footer class="site-footer">[\s\S]*?<\/footer>/.exec(index)?.[0] ?? '';
+  // a partial review month is said on the first sheet too
+  const banner = /<div class="partial-banner"[\s\S]*?<\/div>/.exec(index)?.[0] ?? '';
   const sections: string[] = [];
   for (const page of pages) {
     const html = await readFile(path.join(siteDir, page), 'utf8');
@@ -75,7 +77,7 @@ export async function printDocument(siteDir: string, kind: PdfKind = 'full'): Pr
     if (main) sections.push(`<section class="print-page" data-page="${page}">${main}</section>`);
   }
   const extra = `<style>${PRINT_CSS[kind]}</style>`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>${styles}${extra}</head><body class="print-${kind}">${header}<main class="wrap">${sections.join('\n')}</main>${footer}</body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>${styles}${extra}</head><body class="print-${kind}">${header}${banner}<main class="wrap">${sections.join('\n')}</main>${footer}</body></html>`;
 }
 
 /**
