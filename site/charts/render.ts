@@ -147,12 +147,6 @@ export function clip(text: string, max = 28): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** A left margin wide enough for the longest label (system-ui 12px, about 7 px a character). */
-export function labelMargin(labels: string[], min = 60, max = 230): number {
-  const longest = Math.max(0, ...labels.map((l) => l.length));
-  return Math.min(max, Math.max(min, Math.round(longest * 7) + 14));
-}
-
 /** Axis labels, clipped, and told apart when clipping made two the same. */
 export function uniqueLabels(labels: string[], max = 28): string[] {
   const seen = new Set<string>();
