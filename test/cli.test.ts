@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cli } from '../worker/cli.ts';
+import { cli, pdfValue } from '../worker/cli.ts';
+import { normalizeConfig } from '../worker/config.ts';
 import { LEADS, MESSAGES_HEADER, STUDIOS, writeExport } from './helpers/export.ts';
 
 const MESSAGE = `${MESSAGES_HEADER}\nm1,s1,l1,,outbound,2026-03-02T18:00:00Z,delivered,,c1,,Palm Yoga: hi\n`;
@@ -43,6 +44,22 @@ describe('optout CLI', () => {
     expect((await runCli(['--help'])).out).toContain('Commands:');
   });
 
+  it('reads --pdf alone as the brief and --pdf full as every page, and says so in the help', async () => {
+    expect(pdfValue(['--input', 'x', '--pdf'])).toEqual(['--input', 'x', '--pdf=brief']);
+    expect(pdfValue(['--pdf', '--input', 'x'])).toEqual(['--pdf=brief', '--input', 'x']);
+    expect(pdfValue(['--pdf', 'full', '--input', 'x'])).toEqual(['--pdf=full', '--input', 'x']);
+    expect(pdfValue(['--pdf=full'])).toEqual(['--pdf=full']);
+    expect(normalizeConfig({ input: 'x', pdf: { chromium: null } }).pdf).toEqual({ chromium: null, kind: 'brief' });
+    expect(normalizeConfig({ input: 'x', pdf: { chromium: '/c', kind: 'full' } }).pdf).toEqual({ chromium: '/c', kind: 'full' });
+    const help = (await runCli(['run', '--help'])).out;
+    expect(help).toContain('--pdf [full]');
+    expect(help).toContain('--pdf full prints every page');
+    // a word after --pdf other than full or brief is not taken as its value
+    const stray = await runCli(['run', '--input', 'x', '--pdf', 'everything']);
+    expect(stray.code).toBe(2);
+    expect(stray.err).toMatch(/^optout: run: Unexpected argument 'everything'/);
+  });
+
   it('exits 2 with one line on a usage error', async () => {
     const cases: [string[], string][] = [
       [['frobnicate'], 'optout: unknown command "frobnicate" (expected run, ingest or generate; see optout --help)\n'],
@@ -53,6 +70,7 @@ describe('optout CLI', () => {
       [['run', '--input', 'x', '--memory', 'lots'], 'optout: --memory: expected a size such as 1GB or 512MB, or auto, got "lots"\n'],
       [['generate'], 'optout: --out: the folder to write the sample export to is required\n'],
       [['run', '--input', 'x', '--no-site', '--pdf'], 'optout: --pdf: the PDF is printed from the site, which --no-site turns off\n'],
+      [['run', '--input', 'x', '--pdf=all'], 'optout: --pdf: expected nothing (the brief) or full, got "all"\n'],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(args);

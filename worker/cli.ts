@@ -7,7 +7,7 @@ import { OptoutError, UsageError } from './errors.ts';
 import type { IngestResult } from './ingest/index.ts';
 import type { Report } from './report/bundle.ts';
 import type { RunEffects } from './run.ts';
-import { findChromium } from './site/pdf.ts';
+import { findChromium, type PdfKind } from './site/pdf.ts';
 import { VERSION } from './version.ts';
 
 /**
@@ -52,7 +52,9 @@ and no --input, reviews a month of what the database already holds (nothing is r
   --attribution-hours N    opt-out attribution window in hours (default ${DEFAULTS.attributionHours})
   --blast-size N           distinct recipients that make a campaign a blast (default ${DEFAULTS.blastSize})
   --no-site                do not build the static site
-  --pdf                    also print the site to OUT/report.pdf (needs chromium)
+  --pdf [full]             also print OUT/report.pdf (needs chromium): --pdf alone prints
+                           the brief (overview, actions, spikes, compliance summary: a few
+                           pages); --pdf full prints every page of the report
   --memory SIZE            DuckDB memory limit, e.g. 4GB (default: five times the export's
                            size, at least 1GB, at most half the RAM; beyond it DuckDB
                            spills to the system's temp folder)
@@ -112,7 +114,7 @@ const OPTIONS = {
     'attribution-hours': { type: 'string' },
     'blast-size': { type: 'string' },
     'no-site': { type: 'boolean' },
-    pdf: { type: 'boolean' },
+    pdf: { type: 'string' },
   },
   ingest: LOAD,
   generate: {
@@ -198,7 +200,7 @@ async function main(argv: string[], io: Io): Promise<number> {
   const command = first as keyof typeof OPTIONS;
   let values: Record<string, string | boolean | undefined>;
   try {
-    values = parseArgs({ args: rest, options: OPTIONS[command], strict: true, allowPositionals: false }).values as typeof values;
+    values = parseArgs({ args: command === 'run' ? pdfValue(rest) : rest, options: OPTIONS[command], strict: true, allowPositionals: false }).values as typeof values;
   } catch (e) {
     throw new UsageError(`${command}: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -256,7 +258,7 @@ async function main(argv: string[], io: Io): Promise<number> {
     attributionHours: str('attribution-hours'),
     blastSize: str('blast-size'),
     site: values['no-site'] !== true,
-    pdf: values.pdf === true ? { chromium: findChromium(process.env.PATH ?? '') } : null,
+    pdf: values.pdf !== undefined ? { chromium: findChromium(process.env.PATH ?? ''), kind: pdfKind(str('pdf')) } : null,
   });
   const { run } = await import('./run.ts');
   const result = await run(config, progress(io));
@@ -270,6 +272,33 @@ async function main(argv: string[], io: Io): Promise<number> {
     `optout run: ${summary(result.ingested)}; review month ${result.report.period.month}; report ${where}${site}${pdf} (${result.seconds.toFixed(1)} s)\n`,
   );
   return 0;
+}
+
+/**
+ * `--pdf` takes an optional value: `--pdf` alone is the brief, `--pdf full` (or `--pdf=full`) the
+ * whole report. parseArgs has no optional values, so `--pdf` is given one here: `full` or `brief`
+ * when the next word is one of them, else `brief`.
+ */
+export function pdfValue(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a !== '--pdf') {
+      out.push(a);
+      continue;
+    }
+    const next = args[i + 1];
+    if (next === 'full' || next === 'brief') {
+      out.push(`--pdf=${next}`);
+      i++;
+    } else out.push('--pdf=brief');
+  }
+  return out;
+}
+
+function pdfKind(value: string | undefined): PdfKind {
+  if (value === 'full' || value === 'brief') return value;
+  throw new UsageError(`--pdf: expected nothing (the brief) or full, got "${value ?? ''}"`);
 }
 
 /** Runs the CLI and returns the exit code; errors become one line on stderr. */

@@ -1,11 +1,13 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { phonelib } from './phonelib.ts';
 import { UsageError } from './errors.ts';
+import type { PdfKind } from './site/pdf.ts';
 
 /**
  * Every default of the worker lives here and nowhere else. cli.ts turns argv into a RunOptions;
  * normalizeConfig() validates it and fills in the defaults, so the core never sees a raw flag.
  */
+
 export interface RunOptions {
   input?: string;
   out?: string;
@@ -16,8 +18,8 @@ export interface RunOptions {
   attributionHours?: number | string;
   blastSize?: number | string;
   site?: boolean;
-  /** Also print the site to OUT/report.pdf with this chromium (null: none found). */
-  pdf?: { chromium: string | null } | null;
+  /** Also print the site to OUT/report.pdf with this chromium (null: none found): the brief (default) or the full report. */
+  pdf?: { chromium: string | null; kind?: PdfKind } | null;
   memory?: string;
   /** A folder DuckDB may spill to (the CLI passes one under the system's temp folder). */
   spillDir?: string;
@@ -48,8 +50,8 @@ export interface Config {
   blastSize: number;
   /** Build the static site after the report. */
   site: boolean;
-  /** Print the site to OUT/report.pdf with this chromium; null: no PDF asked for. */
-  pdf: { chromium: string | null } | null;
+  /** Print the site to OUT/report.pdf with this chromium, the brief or the full report; null: no PDF asked for. */
+  pdf: { chromium: string | null; kind: PdfKind } | null;
   /**
    * DuckDB memory_limit, e.g. `2GB`, or `auto` (the default: see memoryLimit); beyond it DuckDB
    * spills to spillDir.
@@ -130,7 +132,7 @@ export function normalizeConfig(options: RunOptions): Config {
     attributionHours: positiveNumber('attribution-hours', options.attributionHours, DEFAULTS.attributionHours, false),
     blastSize: positiveNumber('blast-size', options.blastSize, DEFAULTS.blastSize, true),
     site: options.site ?? true,
-    pdf: options.pdf ?? null,
+    pdf: options.pdf ? { chromium: options.pdf.chromium, kind: options.pdf.kind ?? 'brief' } : null,
     memory,
     spillDir: options.spillDir ?? null,
     threads: options.threads === undefined ? null : positiveNumber('threads', options.threads, 1, true),

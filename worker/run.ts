@@ -118,7 +118,7 @@ export async function run(config: Config, effects: RunEffects): Promise<RunResul
       site = await buildSite({ reportDir: out.dir, outDir: path.join(out.dir, 'site'), quiet: true });
       if (config.pdf) {
         effects.progress('printing the PDF');
-        const written = config.pdf.chromium ? await writePdf(path.join(out.dir, 'site'), path.join(out.dir, 'report.pdf'), { executablePath: config.pdf.chromium }) : false;
+        const written = config.pdf.chromium ? await writePdf(path.join(out.dir, 'site'), path.join(out.dir, 'report.pdf'), { executablePath: config.pdf.chromium, kind: config.pdf.kind }) : false;
         pdf = written ? path.join(config.out, 'report.pdf') : 'skipped';
       }
     }

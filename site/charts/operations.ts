@@ -3,8 +3,8 @@ import { int, pct, pctTick, shortMonth } from '../lib/format.ts';
 import { errorLabel } from '../lib/labels.ts';
 import type { ReportData } from '../lib/schema.ts';
 import { monthCoverage, partialMonths, coveredDays, type Coverage } from '../lib/period.ts';
-import { ERROR_COLORS, OKABE_ITO } from './palette.ts';
-import { plot, labelMargin, toSvg, uniqueLabels, type Figure, type LegendItem } from './render.ts';
+import { errorColors, OKABE_ITO } from './palette.ts';
+import { marginFor, NARROW, PRINT, plot, textWidth, toSvg, uniqueLabels, wrapLabel, type Figure, type LegendItem } from './render.ts';
 
 /** Deliverability (failed texts by error code) and compliance (texts breaking each rule). */
 
@@ -17,8 +17,17 @@ export function errorOrder(rows: DeliveryRow[]): string[] {
   return [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([code]) => code);
 }
 
-export function errorLegend(codes: string[]): LegendItem[] {
-  return codes.map((c, i) => ({ label: errorLabel(c), color: ERROR_COLORS[i % ERROR_COLORS.length] as string, shape: 'bar' as const }));
+/** The legend of the codes `shown`, in the fixed order of `codes` and with their colours there. */
+export function errorLegend(codes: string[], shown: string[] = codes): LegendItem[] {
+  const colors = errorColors(codes);
+  return codes.flatMap((c, i) => (shown.includes(c) ? [{ label: errorLabel(c), color: colors[i] as string, shape: 'bar' as const }] : []));
+}
+
+/** The top of the failed-share axis, shared by the charts of every studio so their bars compare. */
+export function deliveryTop(rows: DeliveryRow[], months: string[]): number {
+  const sums = new Map<string, number>();
+  for (const r of rows) if (months.includes(r.month)) sums.set(`${r.studio_id}\u0000${r.month}`, (sums.get(`${r.studio_id}\u0000${r.month}`) ?? 0) + r.rate);
+  return Math.max(0.001, ...sums.values()) * 1.1;
 }
 
 /** Opacity of the bars of a month the data covers only in part. */
@@ -31,22 +40,28 @@ function partialDays(m: string, coverage: Coverage | undefined): string | null {
 }
 
 /** A month on the axis: "Oct 2026", and under it the days covered when the month is partial. */
-function monthTick(m: string, coverage: Coverage | undefined): string {
+function monthTick(m: string, coverage: Coverage | undefined, narrow = false): string {
   const days = partialDays(m, coverage);
+  if (narrow) return days ? `${shortMonth(m).slice(0, 3)}\n(part)` : shortMonth(m).slice(0, 3);
   return days ? `${shortMonth(m)}\n${days} only` : shortMonth(m);
 }
 
-export function deliveryPlot(rows: DeliveryRow[], { width, codes, months, coverage }: { width: number; codes: string[]; months: string[]; coverage?: Coverage }): unknown {
-  const top = Math.max(0.001, ...months.map((m) => rows.filter((r) => r.month === m).reduce((s, r) => s + r.rate, 0))) * 1.1;
+export function deliveryPlot(
+  rows: DeliveryRow[],
+  { width, codes, months, coverage, top: sharedTop, narrow = false }: { width: number; codes: string[]; months: string[]; coverage?: Coverage; top?: number; narrow?: boolean },
+): unknown {
+  const top = sharedTop ?? Math.max(0.001, ...months.map((m) => rows.filter((r) => r.month === m).reduce((s, r) => s + r.rate, 0))) * 1.1;
   const partial = new Set(coverage ? months.filter((m) => monthCoverage(m, coverage).partial) : []);
+  const twoLines = partial.size > 0;
   return plot({
     width,
-    height: partial.size > 0 ? 236 : 220,
+    height: twoLines ? 236 : 220,
     marginLeft: 52,
-    marginBottom: partial.size > 0 ? 52 : 36,
-    x: { domain: months, label: null, tickFormat: (m: string) => monthTick(m, coverage) },
-    y: { domain: [0, top], label: 'Failed, share of texts sent', tickFormat: pctTick, grid: true },
-    color: { domain: codes.map(errorLabel), range: codes.map((_, i) => ERROR_COLORS[i % ERROR_COLORS.length] as string) },
+    marginRight: 12,
+    marginBottom: twoLines ? 52 : 36,
+    x: { domain: months, label: null, tickFormat: (m: string) => monthTick(m, coverage, narrow) },
+    y: { domain: [0, top], label: 'Failed, share of texts sent', tickFormat: pctTick, grid: true, ...(narrow ? { ticks: 5 } : {}) },
+    color: { domain: codes.map(errorLabel), range: errorColors(codes) },
     marks: [
       Plot.barY(
         rows,
@@ -57,7 +72,9 @@ export function deliveryPlot(rows: DeliveryRow[], { width, codes, months, covera
           order: codes.map(errorLabel),
           fillOpacity: (r: DeliveryRow) => (partial.has(r.month) ? PARTIAL_OPACITY : 1),
           title: (r: DeliveryRow) => `${shortMonth(r.month)}, ${errorLabel(r.error_code)}: ${int(r.messages)} of ${int(r.attempts)} (${pct(r.rate)})`,
-          inset: 1,
+          inset: narrow ? 0.5 : 1,
+          stroke: 'white',
+          strokeWidth: 0.75,
         }),
       ),
       Plot.ruleY([0]),
@@ -75,10 +92,12 @@ export function deliveryCaption(rows: DeliveryRow[], studio: string, lastMonth: 
 
 export function deliveryFigure(
   rows: DeliveryRow[],
-  o: { id: string; studio: string; codes: string[]; months: string[]; reviewMonth: string; coverage: Coverage; width?: number },
+  o: { id: string; studio: string; codes: string[]; months: string[]; reviewMonth: string; coverage: Coverage; width?: number; top?: number },
 ): Figure {
   const partial = partialMonths(o.months, o.coverage);
   const caption = `${deliveryCaption(rows, o.studio, o.reviewMonth)}${partial.length > 0 ? ` Lighter bars: ${partial.length === 1 ? 'a partial month' : 'partial months'}, ${partial.join(', ')}.` : ''}`;
+  const alt = `Stacked bar chart of the share of texts from ${o.studio} that failed each month, by provider error code. ${caption}`;
+  const options = { codes: o.codes, months: o.months, coverage: o.coverage, ...(o.top !== undefined ? { top: o.top } : {}) };
   const monthLabel = (m: string): string => {
     const days = partialDays(m, o.coverage);
     return days ? `${shortMonth(m)} (${days} only)` : shortMonth(m);
@@ -87,12 +106,10 @@ export function deliveryFigure(
     id: o.id,
     title: `Failed texts by error code, ${o.studio}`,
     caption,
-    svg: toSvg(
-      deliveryPlot(rows, { width: o.width ?? 560, codes: o.codes, months: o.months, coverage: o.coverage }),
-      `Stacked bar chart of the share of texts from ${o.studio} that failed each month, by provider error code. ${caption}`,
-    ),
+    svg: toSvg(deliveryPlot(rows, { width: o.width ?? 560, ...options }), alt),
+    narrow: toSvg(deliveryPlot(rows, { width: NARROW, ...options, narrow: true }), alt),
     legend: [
-      ...errorLegend(o.codes.filter((c) => rows.some((r) => r.error_code === c))),
+      ...errorLegend(o.codes, o.codes.filter((c) => rows.some((r) => r.error_code === c))),
       ...(partial.length > 0 ? [{ label: 'Lighter: partial month', color: OKABE_ITO.grey, shape: 'area' as const }] : []),
     ],
     table: {
@@ -108,15 +125,19 @@ export interface RuleBar {
   leads: number;
 }
 
-export function compliancePlot(rows: (RuleBar & { label: string })[], { width }: { width: number }): unknown {
+export function compliancePlot(rows: (RuleBar & { label: string })[], { width, narrow = false }: { width: number; narrow?: boolean }): unknown {
+  const labels = new Map(rows.map((r) => [r.label, narrow ? wrapLabel(r.label, 18, 4) : wrapLabel(r.label, 40, 2)]));
+  const lines = Math.max(1, ...[...labels.values()].map((l) => l.split('\n').length));
+  const widest = Math.max(0, ...rows.map((r) => r.messages));
   return plot({
     width,
-    height: rows.length * 30 + 56,
-    marginLeft: labelMargin(rows.map((r) => r.label), 60, 330),
-    marginRight: 56,
+    height: rows.length * Math.max(30, lines * 14 + 8) + 56,
+    marginLeft: marginFor([...labels.values()]),
+    // room for the count written after the longest bar
+    marginRight: Math.max(24, Math.ceil(textWidth(int(widest))) + 14),
     marginBottom: 40,
-    x: { label: 'Texts in the month', labelAnchor: 'center', grid: true, tickFormat: (v: number) => int(v) },
-    y: { domain: rows.map((r) => r.label), label: null },
+    x: { label: 'Texts in the month', labelAnchor: 'center', grid: true, tickFormat: (v: number) => int(v), ...(narrow ? { ticks: 3 } : {}) },
+    y: { domain: rows.map((r) => r.label), label: null, tickFormat: (l: string) => labels.get(l) ?? l },
     marks: [
       Plot.barX(rows, { y: 'label', x: 'messages', fill: (r: RuleBar) => (r.messages > 0 ? OKABE_ITO.vermillion : OKABE_ITO.grey), inset: 2 }),
       Plot.text(rows, { y: 'label', x: 'messages', text: (r: RuleBar) => int(r.messages), dx: 5, textAnchor: 'start', fill: OKABE_ITO.black }),
@@ -126,7 +147,7 @@ export function compliancePlot(rows: (RuleBar & { label: string })[], { width }:
 }
 
 export function complianceFigure(rows: RuleBar[], o: { id: string; width?: number }): Figure {
-  const labels = uniqueLabels(rows.map((r) => r.title), 52);
+  const labels = uniqueLabels(rows.map((r) => r.title), 80);
   const labelled = rows.map((r, i) => ({ ...r, label: labels[i] ?? r.title }));
   const broken = rows.filter((r) => r.messages > 0);
   const worst = [...broken].sort((a, b) => b.messages - a.messages)[0];
@@ -138,6 +159,8 @@ export function complianceFigure(rows: RuleBar[], o: { id: string; width?: numbe
     title: 'Texts that broke each rule',
     caption,
     svg: toSvg(compliancePlot(labelled, { width: o.width ?? 900 }), `Bar chart of the texts that broke each compliance rule in the month. ${caption}`),
+    narrow: toSvg(compliancePlot(labelled, { width: NARROW, narrow: true }), `Bar chart of the texts that broke each compliance rule in the month. ${caption}`),
+    print: toSvg(compliancePlot(labelled, { width: PRINT }), `Bar chart of the texts that broke each compliance rule in the month. ${caption}`),
     legend: [],
     table: {
       columns: [{ label: 'Rule' }, { label: 'Texts', numeric: true }, { label: 'Leads', numeric: true }],

@@ -32,8 +32,8 @@ export function plot(options: Plot.PlotOptions): unknown {
 export interface LegendItem {
   label: string;
   color: string;
-  /** 'dot', 'bar', 'line' or 'dash': how the item is drawn in the chart. */
-  shape: 'dot' | 'bar' | 'line' | 'dash' | 'area';
+  /** How the item is drawn in the chart; 'arrow': the end of an interval that runs beyond the axis. */
+  shape: 'dot' | 'bar' | 'line' | 'dash' | 'area' | 'arrow';
 }
 
 export interface Figure {
@@ -41,9 +41,19 @@ export interface Figure {
   title: string;
   caption: string;
   svg: string;
+  /** The same chart drawn for a phone (NARROW px wide, fewer ticks), shown instead of `svg` on narrow screens. */
+  narrow?: string;
+  /** The same chart drawn for an A4 page (PRINT px wide), printed instead of `svg` when that is much wider. */
+  print?: string;
   legend: LegendItem[];
   table: TableModel;
 }
+
+/** The width of the phone variant of every chart: a 390 px screen less the page's padding. */
+export const NARROW = 350;
+
+/** The width of the print variant of a wide chart: about the width of an A4 page less its margins. */
+export const PRINT = 700;
 
 /** Anything active has no business in a chart: a safety net behind Plot's own escaping (text is set as text). */
 const ACTIVE_TAGS = new Set(['script', 'foreignobject', 'iframe', 'object', 'embed', 'a', 'use', 'image', 'animate', 'set']);
@@ -79,15 +89,62 @@ export function toSvg(node: unknown, alt: string): string {
   return svg.outerHTML.replace(ALT_PLACEHOLDER, escapeAttribute(alt));
 }
 
+/**
+ * Width in px of a text at `size` px, by the widths of DejaVu Sans (the widest of the usual sans
+ * fonts, and chromium's on Debian): a margin computed from it leaves room in any font.
+ */
+export function textWidth(text: string, size = 12): number {
+  let em = 0;
+  for (const ch of text) {
+    if (/[iljI.,:;'|!()[\] ]/.test(ch)) em += 0.32;
+    else if (/[ftr]/.test(ch)) em += 0.41;
+    else if (/[mwMW]/.test(ch)) em += 0.98;
+    else if (/[0-9]/.test(ch)) em += 0.64;
+    else if (/[A-Z]/.test(ch)) em += 0.76;
+    else if (/[a-z]/.test(ch)) em += 0.63;
+    else em += 0.84;
+  }
+  return em * size;
+}
+
+/**
+ * A label broken into at most `lines` lines of at most `max` characters: at spaces, else after a
+ * - _ / or . inside a long word (campaign ids), else anywhere; what does not fit ends in …
+ */
+export function wrapLabel(text: string, max = 24, lines = 2): string {
+  // pieces: each with whether a space went before it
+  const pieces: { text: string; space: boolean }[] = [];
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const parts = word.length > max ? (word.match(/[^-_/.]+[-_/.]*|[-_/.]+/g) ?? [word]) : [word];
+    parts.forEach((part, i) => {
+      for (let at = 0; at < part.length; at += max) pieces.push({ text: part.slice(at, at + max), space: i === 0 && at === 0 });
+    });
+  }
+  const out: string[] = [];
+  let line = '';
+  for (const piece of pieces) {
+    const joined = line ? `${line}${piece.space ? ' ' : ''}${piece.text}` : piece.text;
+    if (line && joined.length > max) {
+      out.push(line);
+      line = piece.text;
+    } else line = joined;
+  }
+  if (line) out.push(line);
+  if (out.length <= lines) return out.join('\n');
+  const kept = out.slice(0, lines);
+  kept[lines - 1] = clip(`${kept[lines - 1]}${'\u0000'.repeat(max)}`, max).replaceAll('\u0000', '');
+  return kept.join('\n');
+}
+
+/** The left margin for axis labels (lines split by \n): the widest line plus the tick and its gap. */
+export function marginFor(labels: string[], { size = 12, min = 40, max = 400 }: { size?: number; min?: number; max?: number } = {}): number {
+  const widest = Math.max(0, ...labels.flatMap((l) => l.split('\n')).map((l) => textWidth(l, size)));
+  return Math.min(max, Math.max(min, Math.ceil(widest) + 12));
+}
+
 /** A label cut to fit an axis; the full text stays in the table. */
 export function clip(text: string, max = 28): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-/** A left margin wide enough for the longest label (system-ui 12px, about 7 px a character). */
-export function labelMargin(labels: string[], min = 60, max = 230): number {
-  const longest = Math.max(0, ...labels.map((l) => l.length));
-  return Math.min(max, Math.max(min, Math.round(longest * 7) + 14));
 }
 
 /** Axis labels, clipped, and told apart when clipping made two the same. */

@@ -2,8 +2,9 @@ import * as Plot from '@observablehq/plot';
 import { addDays, day, dec, int, pct, utcDate } from '../lib/format.ts';
 import { DIMENSION_TEXT, keyLabel } from '../lib/labels.ts';
 import type { DecompositionRow, Dimension, Spike } from '../lib/schema.ts';
+import { uncovered, type Coverage, type Span } from '../lib/period.ts';
 import { OKABE_ITO } from './palette.ts';
-import { plot, labelMargin, toSvg, uniqueLabels, type Figure } from './render.ts';
+import { marginFor, NARROW, plot, toSvg, uniqueLabels, wrapLabel, type Figure } from './render.ts';
 import type { TrendPoint } from './trend.ts';
 
 /** A spike's charts: its days against what was expected, and where its extra opt-outs came from. */
@@ -19,19 +20,27 @@ interface Bar {
   value: number;
 }
 
-export function decompositionPlot(rows: (DecompositionRow & { label: string })[], { width }: { width: number }): unknown {
+export function decompositionPlot(rows: (DecompositionRow & { label: string })[], { width, narrow = false }: { width: number; narrow?: boolean }): unknown {
   const bars: Bar[] = rows.flatMap((r) => [
     { label: r.label, part: PARTS.mix.label, value: r.mix },
     { label: r.label, part: PARTS.rate.label, value: r.rate },
   ]);
+  const labels = new Map(rows.map((r) => [r.label, narrow ? wrapLabel(r.label, 16, 3) : wrapLabel(r.label, 26, 2)]));
+  const lines = Math.max(1, ...[...labels.values()].map((l) => l.split('\n').length));
   return plot({
     width,
-    height: Math.max(120, rows.length * 28 + 60),
-    marginLeft: labelMargin(rows.map((r) => r.label)),
+    height: Math.max(120, rows.length * Math.max(28, lines * 14 + 8) + 60),
+    marginLeft: marginFor([...labels.values()]),
     marginRight: 24,
     marginBottom: 40,
-    x: { label: 'Extra opt-outs carried (negative: fewer than expected)', labelAnchor: 'center', grid: true, tickFormat: (v: number) => dec(v, Number.isInteger(v) ? 0 : 1) },
-    y: { domain: rows.map((r) => r.label), label: null },
+    x: {
+      label: narrow ? 'Extra opt-outs (negative: fewer)' : 'Extra opt-outs carried (negative: fewer than expected)',
+      labelAnchor: 'center',
+      grid: true,
+      tickFormat: (v: number) => dec(v, Number.isInteger(v) ? 0 : 1),
+      ...(narrow ? { ticks: 4 } : {}),
+    },
+    y: { domain: rows.map((r) => r.label), label: null, tickFormat: (l: string) => labels.get(l) ?? l },
     color: { domain: [PARTS.mix.label, PARTS.rate.label], range: [PARTS.mix.color, PARTS.rate.color] },
     marks: [
       Plot.barX(bars, Plot.stackX({ y: 'label', x: 'value', fill: 'part', inset: 0.5 })),
@@ -67,18 +76,17 @@ export function decompositionFigure(dimension: Dimension, spike: Spike, o: { id:
   const all = spike.decomposition[dimension] ?? [];
   const rows = topParts(all, spike.excess_opt_outs);
   if (rows.length === 0) return null;
-  const labels = uniqueLabels(rows.map((r) => keyLabel(dimension, r.key)));
+  const labels = uniqueLabels(rows.map((r) => keyLabel(dimension, r.key)), 60);
   const labelled = rows.map((r, i) => ({ ...r, label: labels[i] ?? r.key }));
   const text = DIMENSION_TEXT[dimension];
   const caption = decompositionCaption(dimension, all, spike.excess_opt_outs);
+  const alt = `Bar chart splitting the spike's extra opt-outs by ${text.column.toLowerCase()} into a part from more texts going to the group and a part from the group opting out more. ${caption}`;
   return {
     id: o.id,
     title: `Where the extra opt-outs came from, by ${text.column.toLowerCase()}`,
     caption,
-    svg: toSvg(
-      decompositionPlot(labelled, { width: o.width ?? 800 }),
-      `Bar chart splitting the spike's extra opt-outs by ${text.column.toLowerCase()} into a part from more texts going to the group and a part from the group opting out more. ${caption}`,
-    ),
+    svg: toSvg(decompositionPlot(labelled, { width: o.width ?? 800 }), alt),
+    narrow: toSvg(decompositionPlot(labelled, { width: NARROW, narrow: true }), alt),
     legend: [
       { label: PARTS.mix.label, color: PARTS.mix.color, shape: 'bar' },
       { label: PARTS.rate.label, color: PARTS.rate.color, shape: 'bar' },
@@ -112,22 +120,47 @@ interface DayBar {
   inSpike: boolean;
 }
 
-export function spikeDaysPlot(bars: DayBar[], expected: { date: string; expected: number }[], { width }: { width: number }): unknown {
+export function spikeDaysPlot(
+  bars: DayBar[],
+  expected: { date: string; expected: number }[],
+  { width, window, gaps = [], narrow = false }: { width: number; window?: Span; gaps?: Span[]; narrow?: boolean },
+): unknown {
+  const top = Math.max(1, ...bars.map((b) => b.opt_outs), ...expected.map((e) => e.expected)) * 1.08;
+  // px a day takes (margins 44 + 16): "No data" is written on the gaps it fits in
+  const days = (s: Span): number => Math.round((utcDate(s.end).getTime() - utcDate(s.start).getTime()) / 86400e3) + 1;
+  const dayWidth = (width - 60) / (window ? days(window) : 29);
   return plot({
     width,
     height: 240,
     marginLeft: 44,
+    marginRight: 16,
     marginBottom: 36,
-    x: { type: 'utc', label: null, tickFormat: (d: Date) => day(d.toISOString().slice(0, 10), false) },
-    y: { label: 'Opt-outs', grid: true },
+    x: {
+      type: 'utc',
+      label: null,
+      tickFormat: (d: Date) => day(d.toISOString().slice(0, 10), false),
+      ...(window ? { domain: [utcDate(window.start), utcDate(addDays(window.end, 1))] } : {}),
+      ...(narrow ? { ticks: 'week' } : {}),
+    },
+    y: { domain: [0, top], label: 'Opt-outs', grid: true, ...(narrow ? { ticks: 5 } : {}) },
     color: { domain: ['Spike day', 'Other day'], range: [OKABE_ITO.vermillion, OKABE_ITO.grey] },
     marks: [
+      // days outside the export (a partial month): shaded and named, so they do not read as days without opt-outs
+      Plot.rect(gaps, { x1: (g: Span) => utcDate(g.start), x2: (g: Span) => utcDate(addDays(g.end, 1)), fill: OKABE_ITO.grey, fillOpacity: 0.22 }),
+      Plot.text(gaps.filter((g) => days(g) * dayWidth >= 52), {
+        x: (g: Span) => new Date((utcDate(g.start).getTime() + utcDate(addDays(g.end, 1)).getTime()) / 2),
+        y: top,
+        dy: 12,
+        text: () => 'No data',
+        fill: OKABE_ITO.black,
+        fontWeight: 600,
+      }),
       Plot.rectY(bars, {
         x1: (b: DayBar) => utcDate(b.date),
         x2: (b: DayBar) => utcDate(addDays(b.date, 1)),
         y: 'opt_outs',
         fill: (b: DayBar) => (b.inSpike ? 'Spike day' : 'Other day'),
-        inset: 1,
+        inset: narrow ? 0.5 : 1,
       }),
       Plot.ruleY(expected, {
         x1: (e: { date: string }) => utcDate(e.date),
@@ -142,24 +175,31 @@ export function spikeDaysPlot(bars: DayBar[], expected: { date: string; expected
 }
 
 /** The spike's days and the two weeks either side, from the trend of the same studio (or all). */
-export function spikeDaysFigure(spike: Spike, series: TrendPoint[], o: { id: string; width?: number }): Figure {
+export function spikeDaysFigure(spike: Spike, series: TrendPoint[], o: { id: string; width?: number; coverage?: Coverage }): Figure {
   const from = addDays(spike.start, -14);
   const to = addDays(spike.end, 14);
+  const window = { start: from, end: to };
+  const gaps = o.coverage ? uncovered(window, o.coverage).filter((g) => g.end >= g.start) : [];
   const inSpike = new Set(spike.days.map((d) => d.date));
   const bars = series.filter((d) => d.date >= from && d.date <= to).map((d) => ({ date: d.date, opt_outs: d.opt_outs, inSpike: inSpike.has(d.date) }));
   const worst = [...spike.days].sort((a, b) => b.opt_outs - b.expected - (a.opt_outs - a.expected))[0];
-  const caption = worst
+  const said = worst
     ? `On ${day(worst.date, false)}, ${int(worst.opt_outs)} leads opted out from ${int(worst.reached)} texts, where ${dec(worst.expected)} were expected.`
     : `The spike had ${int(spike.opt_outs)} opt-outs where ${dec(spike.expected_opt_outs)} were expected.`;
+  const noData = gaps.length > 0 ? ` Shaded: no data (${gaps.map((g) => (g.start === g.end ? day(g.start, false) : `${day(g.start, false)} to ${day(g.end, false)}`)).join(', ')}), outside the export.` : '';
+  const caption = `${said}${noData}`;
+  const alt = `Bar chart of opt-outs per day in the two weeks around the spike, spike days highlighted, with the expected opt-outs marked. ${caption}`;
   return {
     id: o.id,
     title: 'Opt-outs per day around the spike',
     caption,
-    svg: toSvg(spikeDaysPlot(bars, spike.days, { width: o.width ?? 640 }), `Bar chart of opt-outs per day in the two weeks around the spike, spike days highlighted, with the expected opt-outs marked. ${caption}`),
+    svg: toSvg(spikeDaysPlot(bars, spike.days, { width: o.width ?? 640, window, gaps }), alt),
+    narrow: toSvg(spikeDaysPlot(bars, spike.days, { width: NARROW, window, gaps, narrow: true }), alt),
     legend: [
       { label: 'Spike day', color: OKABE_ITO.vermillion, shape: 'bar' },
       { label: 'Other day', color: OKABE_ITO.grey, shape: 'bar' },
       { label: 'Expected on a spike day', color: OKABE_ITO.black, shape: 'line' },
+      ...(gaps.length > 0 ? [{ label: 'No data (partial month)', color: OKABE_ITO.grey, shape: 'area' as const }] : []),
     ],
     table: {
       columns: [

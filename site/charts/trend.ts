@@ -2,7 +2,7 @@ import * as Plot from '@observablehq/plot';
 import { addDays, day, int, month, pct, pctTick, utcDate } from '../lib/format.ts';
 import { lastDay, partialMonths, shiftMonth, uncovered, type Coverage, type Span } from '../lib/period.ts';
 import { OKABE_ITO } from './palette.ts';
-import { plot, toSvg, type Figure } from './render.ts';
+import { NARROW, PRINT, plot, toSvg, type Figure } from './render.ts';
 
 /** The daily opt-out rate over the three months, with its 7-day rate, spikes and alert levels. */
 
@@ -52,7 +52,7 @@ export function trendWindow(reviewMonth: string): Span {
 
 const spanDays = (s: Span): number => Math.round((utcDate(s.end).getTime() - utcDate(s.start).getTime()) / 86400e3) + 1;
 
-export function trendPlot(days: TrendDay[], { width, shades, window, gaps = [] }: { width: number; shades: Shade[]; window?: Span; gaps?: Span[] }): unknown {
+export function trendPlot(days: TrendDay[], { width, shades, window, gaps = [], narrow = false }: { width: number; shades: Shade[]; window?: Span; gaps?: Span[]; narrow?: boolean }): unknown {
   const top = yMax(days);
   // pixels a day takes (margins 52 + 16), for the "No data" labels that fit
   const dayWidth = (width - 68) / (window ? spanDays(window) : 92);
@@ -61,7 +61,7 @@ export function trendPlot(days: TrendDay[], { width, shades, window, gaps = [] }
     { y: ALERT_RATE, label: '1.3% alert level', color: OKABE_ITO.blue },
     { y: CARRIER_RATE, label: '5% carrier level', color: OKABE_ITO.vermillion },
   ];
-  const height = 300;
+  const height = narrow ? 240 : 300;
   const room = ((CARRIER_RATE - ALERT_RATE) / top) * (height - 56) >= 16;
   return plot({
     width,
@@ -72,7 +72,7 @@ export function trendPlot(days: TrendDay[], { width, shades, window, gaps = [] }
     x: {
       type: 'utc',
       label: null,
-      ticks: 'week',
+      ticks: narrow ? '2 weeks' : 'week',
       tickFormat: (d: Date) => day(d.toISOString().slice(0, 10), false),
       ...(window ? { domain: [utcDate(window.start), utcDate(addDays(window.end, 1))] } : {}),
     },
@@ -137,11 +137,14 @@ export function trendFigure(rows: TrendPoint[], o: TrendOptions): Figure {
   const partial = partialMonths([shiftMonth(o.month, -2), shiftMonth(o.month, -1), o.month], o.coverage);
   const caption = `${trendCaption(days, o.month, o.who)}${partial.length > 0 ? ` Partial ${partial.length === 1 ? 'month' : 'months'}, shaded where there is no data: ${partial.join(', ')}.` : ''}`;
   const shaded = (d: string): boolean => o.shades.some((s) => d >= s.start && d <= s.end);
+  const alt = `Line chart of the daily opt-out rate for ${o.who} over three months. ${caption}`;
   return {
     id: o.id,
     title: `Opt-out rate by day, ${o.who}`,
     caption,
-    svg: toSvg(trendPlot(days, { width: o.width ?? 1160, shades: o.shades, window, gaps }), `Line chart of the daily opt-out rate for ${o.who} over three months. ${caption}`),
+    svg: toSvg(trendPlot(days, { width: o.width ?? 1160, shades: o.shades, window, gaps }), alt),
+    narrow: toSvg(trendPlot(days, { width: NARROW, shades: o.shades, window, gaps, narrow: true }), alt),
+    print: toSvg(trendPlot(days, { width: PRINT, shades: o.shades, window, gaps, narrow: true }), alt),
     legend: [
       { label: 'Daily rate', color: OKABE_ITO.grey, shape: 'dot' },
       { label: '7-day rate', color: OKABE_ITO.black, shape: 'line' },

@@ -78,7 +78,7 @@ export function spikePage(data: SiteData, s: SpikeRef): SpikePage {
   return {
     title,
     summary,
-    days: spikeDaysFigure(sp, spikeSeries(data.report, sp.studio_id), { id: 'days' }),
+    days: spikeDaysFigure(sp, spikeSeries(data.report, sp.studio_id), { id: 'days', coverage: data.report.coverage }),
     causes: sp.causes.map((c) => ({
       title: CAUSE_TEXT[c.cause],
       group: `${DIMENSION_TEXT[c.dimension].column}: ${keyLabel(c.dimension, c.key)}`,

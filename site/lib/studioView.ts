@@ -1,4 +1,4 @@
-import { deliveryFigure, errorOrder } from '../charts/operations.ts';
+import { deliveryFigure, errorOrder, deliveryTop } from '../charts/operations.ts';
 import type { Figure } from '../charts/render.ts';
 import { trendFigure } from '../charts/trend.ts';
 import { change, day, int, month, pct, points, times } from './format.ts';
@@ -77,7 +77,7 @@ export function studioPage(data: SiteData, studio: StudioRef): StudioPage {
     },
     delivery:
       delivery.length > 0
-        ? deliveryFigure(delivery, { id: 'delivery', studio: `studio ${studio.id}`, codes: errorOrder(report.deliverability), months, reviewMonth: report.period.month, coverage: report.coverage })
+        ? deliveryFigure(delivery, { id: 'delivery', studio: `studio ${studio.id}`, codes: errorOrder(report.deliverability), months, reviewMonth: report.period.month, coverage: report.coverage, top: deliveryTop(report.deliverability, months) })
         : null,
   };
 }

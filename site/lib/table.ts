@@ -6,6 +6,15 @@ export interface Column {
   label: string;
   /** Right-aligned, tabular figures. */
   numeric?: boolean;
+  /** The column a reader looks for (the rate): kept in view on a phone while the table scrolls sideways. */
+  key?: boolean;
+}
+
+/** The key column of a table: the one marked `key`, else the first named Rate, Share or Extra opt-outs; -1 for none. */
+export function keyColumn(columns: Column[]): number {
+  const marked = columns.findIndex((c) => c.key);
+  if (marked > 0) return marked;
+  return columns.findIndex((c, i) => i > 0 && /^(rate|share|extra opt-outs|extra)$/i.test(c.label.trim()));
 }
 
 export interface TableModel {

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
 import { BROWSER_ARGS, writePdf } from '../../worker/site/pdf.ts';
-import { buildFrom, CHROMIUM, hasChromium, HOSTILE_INPUT, type BuiltSite } from './helpers.ts';
+import { buildFrom, CHROMIUM, filesUnder, hasChromium, HOSTILE_INPUT, type BuiltSite } from './helpers.ts';
 
 /**
  * The built site opened from disk in Debian's chromium: every page reachable from the overview
@@ -14,19 +15,28 @@ import { buildFrom, CHROMIUM, hasChromium, HOSTILE_INPUT, type BuiltSite } from 
 const chromiumMissing = !hasChromium();
 if (chromiumMissing) console.warn(`test/site/browser.test.ts: skipped, ${CHROMIUM} is not installed (apt-get install chromium)`);
 
+/** One browser for the whole file. */
+let browser: Browser;
+
+beforeAll(async () => {
+  if (chromiumMissing) return;
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The number of pages of a PDF: its /Type /Page objects (not /Pages). */
+const pdfPages = (bytes: Buffer): number => (bytes.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length;
+
 describe.skipIf(chromiumMissing)('the site in a browser (file://, chromium)', () => {
   let built: BuiltSite;
-  let browser: Browser;
 
   beforeAll(async () => {
     built = await buildFrom(HOSTILE_INPUT, '2026-03');
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-  });
 
   it('reaches every page from the overview, with no error, failed request or broken link', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -87,13 +97,91 @@ describe.skipIf(chromiumMissing)('the site in a browser (file://, chromium)', ()
   it('prints the whole site to one PDF', async () => {
     const pdf = path.join(built.out, 'report.pdf');
     expect(await writePdf(built.site, pdf, { executablePath: CHROMIUM })).toBe(true);
-    const { readFile } = await import('node:fs/promises');
     const bytes = await readFile(pdf);
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
-    expect((bytes.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length).toBeGreaterThanOrEqual(built.pages);
+    // every page but the brief's own (brief.html is printed by --pdf, the brief)
+    expect(pdfPages(bytes)).toBeGreaterThanOrEqual(built.pages - 1);
   }, 60_000);
 
   it('reports false, writing nothing, when there is no chromium', async () => {
     expect(await writePdf(built.site, path.join(built.out, 'none.pdf'), { executablePath: '/nonexistent/chromium' })).toBe(false);
   });
+});
+
+const SAMPLE_INPUT = path.resolve(import.meta.dirname, '..', '..', 'data', 'sample');
+
+/**
+ * The bundled sample's site on a phone (390 px) and a desktop (1280 px): no page scrolls sideways,
+ * no chart is wider than the screen, no text of a chart runs outside it; and its printed brief.
+ */
+describe.skipIf(chromiumMissing)("the sample's site on a phone and a desktop, and its brief", () => {
+  let built: BuiltSite;
+  let pages: string[];
+
+  beforeAll(async () => {
+    built = await buildFrom(SAMPLE_INPUT, '2026-09');
+    pages = (await filesUnder(built.site)).filter((f) => f.endsWith('.html'));
+  }, 180_000);
+
+  it.each([390, 1280])('fits %i px: no sideways scroll, no chart wider than the screen, no chart text cut', async (width) => {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    const found: string[] = [];
+    let charts = 0;
+    for (const file of pages) {
+      await page.goto(pathToFileURL(path.join(built.site, file)).href);
+      // run in the page: the DOM types are not in this project's compile settings
+      const r = (await page.evaluate(`(() => {
+        const vw = window.innerWidth;
+        const problems = [];
+        const svgs = [...document.querySelectorAll('svg')].filter((s) => s.getBoundingClientRect().width > 0);
+        for (const [i, svg] of svgs.entries()) {
+          const box = svg.getBoundingClientRect();
+          if (box.width > vw || box.left < 0 || box.right > vw + 0.5) problems.push('svg ' + i + ' is ' + Math.round(box.width) + ' px wide, at ' + Math.round(box.left) + '-' + Math.round(box.right));
+          for (const t of svg.querySelectorAll('text')) {
+            const b = t.getBoundingClientRect();
+            if (b.width === 0) continue;
+            if (b.left < box.left - 1 || b.right > box.right + 1 || b.top < box.top - 1 || b.bottom > box.bottom + 1) problems.push('text "' + t.textContent + '" outside svg ' + i);
+          }
+        }
+        const sw = document.scrollingElement.scrollWidth;
+        if (sw > vw) problems.push('the page is ' + sw + ' px wide');
+        return { problems, charts: svgs.length };
+      })()`)) as { problems: string[]; charts: number };
+      charts += r.charts;
+      found.push(...r.problems.map((p) => `${file} at ${width} px: ${p}`));
+    }
+    await page.close();
+    expect(found).toEqual([]);
+    // every page and chart of the sample was looked at: 22 pages, 85 charts shown (1 overview,
+    // 22 breakdowns, 1 compliance, 3 deliverability, 1 studios, 5 on each of 10 spikes, 2 on each of
+    // 3 studios, 1 brief); the other variant of each chart is hidden at that width
+    expect(pages.length).toBeGreaterThanOrEqual(22);
+    expect(charts).toBeGreaterThanOrEqual(85);
+  }, 120_000);
+
+  it('keeps the rate of a wide table in view on a phone', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(pathToFileURL(path.join(built.site, 'cohorts.html')).href);
+    const r = (await page.evaluate(`(() => {
+      const table = document.querySelector('#lead-source-table') ?? document.querySelectorAll('.table-wrap table')[0];
+      const wrap = table.closest('.table-wrap');
+      const rate = table.querySelector('thead th.key');
+      return { label: rate.textContent.trim(), right: rate.getBoundingClientRect().right, wrapRight: wrap.getBoundingClientRect().right, scrolls: wrap.scrollWidth > wrap.clientWidth };
+    })()`)) as { label: string; right: number; wrapRight: number; scrolls: boolean };
+    await page.close();
+    expect(r.label).toBe('Rate');
+    expect(r.scrolls).toBe(true);
+    expect(r.right).toBeLessThanOrEqual(r.wrapRight + 1);
+  });
+
+  it('prints the brief in at most 6 A4 pages, and the full report in many more', async () => {
+    const brief = path.join(built.out, 'brief.pdf');
+    expect(await writePdf(built.site, brief, { executablePath: CHROMIUM, kind: 'brief' })).toBe(true);
+    const briefPages = pdfPages(await readFile(brief));
+    expect(briefPages).toBeGreaterThanOrEqual(2);
+    expect(briefPages).toBeLessThanOrEqual(6);
+    const full = path.join(built.out, 'full.pdf');
+    expect(await writePdf(built.site, full, { executablePath: CHROMIUM, kind: 'full' })).toBe(true);
+    expect(pdfPages(await readFile(full))).toBeGreaterThan(40);
+  }, 120_000);
 });

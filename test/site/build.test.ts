@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DIMENSIONS } from '../../worker/catalog/index.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { printDocument } from '../../worker/site/pdf.ts';
 import {
   buildFrom,
   digitRuns,
@@ -109,6 +110,19 @@ describe.each(['edge', 'hostile'] as const)('the site built from the %s export',
 });
 
 describe('a partial review month (the edge-case export covers 28 February to 27 March)', () => {
+  it('prints the brief from the overview and the brief page only, the full report from every other page, both with the banner', async () => {
+    const { built, html } = site('edge');
+    const pagesOf = (doc: string): string[] => [...doc.matchAll(/<section class="print-page" data-page="([^"]+)">/g)].map((m) => m[1] as string);
+    const brief = await printDocument(built.site, 'brief');
+    expect(pagesOf(brief)).toEqual(['index.html', 'brief.html']);
+    expect(brief).toContain('<body class="print-brief">');
+    const full = await printDocument(built.site, 'full');
+    const pages = pagesOf(full);
+    expect(pages[0]).toBe('index.html');
+    expect([...pages].sort()).toEqual(html.map(([f]) => f).filter((f) => f !== 'brief.html').sort());
+    for (const doc of [brief, full]) expect(doc.match(/class="partial-banner"/g)?.length).toBe(1);
+  });
+
   it('says so in a banner on every page', () => {
     const { html } = site('edge');
     expect(html.length).toBeGreaterThanOrEqual(10);

@@ -4,11 +4,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /**
- * The site as one PDF: the overview first, then every page in the order of the nav, each page's
- * sub-pages (spikes, studios) after it. The pages' <main> are put one after the other in a single
- * print document (the site's own print stylesheet: no nav, sections on new pages, charts whole)
- * and printed by a headless Chromium already on the machine. No browser is ever downloaded.
+ * The site as one PDF, printed by a headless Chromium already on the machine (no browser is ever
+ * downloaded). Two kinds:
+ * - the brief (`--pdf`): the whole overview page, then brief.html (the spikes in one table and the
+ *   compliance summary), without the charts' data tables: a few A4 pages for leadership;
+ * - the full report (`--pdf full`): the overview first, then every page in the order of the nav,
+ *   each page's sub-pages (spikes, studios) after it.
+ * The pages' <main> are put one after the other in a single print document, styled by the site's
+ * own print stylesheet (no nav, charts whole).
  */
+
+export type PdfKind = 'brief' | 'full';
+
+/** The pages of the brief, in order. */
+export const BRIEF_PAGES = ['index.html', 'brief.html'];
 
 export const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'];
 
@@ -37,29 +46,45 @@ export async function printOrder(siteDir: string): Promise<string[]> {
   return out;
 }
 
-/** One HTML document with every page's <main>, styled by the site's inlined stylesheet. */
-export async function printDocument(siteDir: string): Promise<string> {
-  const pages = await printOrder(siteDir);
+/**
+ * What the print document adds to the site's print stylesheet. Both kinds: every page on a new
+ * sheet, no breadcrumbs; the studio pages' failed-texts charts are left out, as the
+ * deliverability page has them all. The brief: no data tables under the charts, and sections
+ * follow each other instead of each starting a sheet, and so do its two pages.
+ */
+const PRINT_CSS = {
+  full: `.print-page + .print-page { break-before: page; } .print-page h1 { margin-top: 0; } .crumbs { display: none; }
+.print-page[data-page^="studios/"] #deliverability, .print-page[data-page^="studios/"] #delivery { display: none; }`,
+  brief: `.print-page + .print-page { margin-top: 28px; } .print-page h1 { margin-top: 0; } .crumbs { display: none; }
+.print-brief h2 { break-before: auto; margin-top: 18px; } .print-brief .chart-data, .print-brief .data-link { display: none; }
+.print-brief .chart { margin: 10px 0 14px; } .print-brief .table-wrap { break-inside: avoid; } .print-brief .chart-svg svg { max-height: 80mm; }`,
+} as const;
+
+/** One HTML document with the <main> of the pages of `kind`, styled by the site's inlined stylesheet. */
+export async function printDocument(siteDir: string, kind: PdfKind = 'full'): Promise<string> {
+  const pages = kind === 'brief' ? BRIEF_PAGES.filter((p) => existsSync(path.join(siteDir, p))) : await printOrder(siteDir);
   const index = await readFile(path.join(siteDir, 'index.html'), 'utf8');
   const styles = [...index.matchAll(/<style[^>]*>[\s\S]*?<\/style>/g)].map((m) => m[0]).join('\n');
   const title = /<title>([\s\S]*?)<\/title>/.exec(index)?.[1] ?? 'Opt-out report';
   const header = /<header class="site-header">[\s\S]*?<\/header>/.exec(index)?.[0] ?? '';
   const footer = /<footer class="site-footer">[\s\S]*?<\/footer>/.exec(index)?.[0] ?? '';
+  // a partial review month is said on the first sheet too
+  const banner = /<div class="partial-banner"[\s\S]*?<\/div>/.exec(index)?.[0] ?? '';
   const sections: string[] = [];
   for (const page of pages) {
     const html = await readFile(path.join(siteDir, page), 'utf8');
     const main = /<main[^>]*>([\s\S]*?)<\/main>/.exec(html)?.[1];
     if (main) sections.push(`<section class="print-page" data-page="${page}">${main}</section>`);
   }
-  const breaks = '<style>.print-page + .print-page { break-before: page; } .print-page h1 { margin-top: 0; } .crumbs { display: none; }</style>';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>${styles}${breaks}</head><body>${header}<main class="wrap">${sections.join('\n')}</main>${footer}</body></html>`;
+  const extra = `<style>${PRINT_CSS[kind]}</style>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>${styles}${extra}</head><body class="print-${kind}">${header}${banner}<main class="wrap">${sections.join('\n')}</main>${footer}</body></html>`;
 }
 
 /**
- * Prints the site to `outFile`. Returns false (and writes nothing) when no Chromium is installed.
- * `executablePath` overrides the search.
+ * Prints the site to `outFile`: every page (`kind` 'full', the default here) or the brief. Returns
+ * false (and writes nothing) when no Chromium is installed. `executablePath` overrides the search.
  */
-export async function writePdf(siteDir: string, outFile: string, options: { executablePath?: string } = {}): Promise<boolean> {
+export async function writePdf(siteDir: string, outFile: string, options: { executablePath?: string; kind?: PdfKind } = {}): Promise<boolean> {
   const executablePath = options.executablePath ?? findChromium();
   if (!executablePath || !existsSync(executablePath)) return false;
   const work = await mkdtemp(path.join(tmpdir(), 'optout-pdf-'));
@@ -67,7 +92,7 @@ export async function writePdf(siteDir: string, outFile: string, options: { exec
   const browser = await chromium.launch({ executablePath, args: BROWSER_ARGS });
   try {
     const file = path.join(work, 'print.html');
-    await writeFile(file, await printDocument(path.resolve(siteDir)));
+    await writeFile(file, await printDocument(path.resolve(siteDir), options.kind ?? 'full'));
     const page = await browser.newPage();
     await page.goto(`file://${file}`, { waitUntil: 'load' });
     await page.emulateMedia({ media: 'print' });
