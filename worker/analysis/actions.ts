@@ -1,5 +1,5 @@
 import { literal, type Db } from '../db.ts';
-import { CHANGE_ACTIONS, STOP_ACTIONS, type Cause, type StopAction } from '../catalog/index.ts';
+import { causeAnchor, CHANGE_ACTIONS, STOP_ACTIONS, type Cause, type StopAction } from '../catalog/index.ts';
 import { factorSql } from '../catalog/sql.ts';
 import { modelSql, paramsFor } from '../models.ts';
 import type { Period } from '../period.ts';
@@ -47,9 +47,6 @@ interface Window {
   studio: string | null;
   dates: string[];
 }
-
-/** The anchor of a cause on its spike's page: `cause-irrelevant-content`. */
-export const causeAnchor = (cause: Cause): string => `cause-${cause.replaceAll('_', '-')}`;
 
 export async function actionRows(db: Db, spikes: SpikeReport[], period: Pick<Period, 'start' | 'end'>): Promise<ActionRow[]> {
   const windows: Window[] = [];

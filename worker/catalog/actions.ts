@@ -35,3 +35,6 @@ export const CHANGE_ACTIONS: Partial<Record<Cause, { key: (campaign: string) => 
     title: () => 'Confirm that returning leads want texts before texting them again',
   },
 };
+
+/** The anchor of a cause on its spike's page: `cause-irrelevant-content`. */
+export const causeAnchor = (cause: Cause): string => `cause-${cause.replaceAll('_', '-')}`;
