@@ -64,6 +64,10 @@ describe('the overview of the sample', () => {
     expect(t).toContain("Of 4 spikes across all studios (10 counting each studio's own), the largest (23–24 Sep 2026) came mostly from a blast to an old list.");
     expect(t).toContain("All spikes: 4 spikes across all studios (10 counting each studio's own)");
     expect(t).not.toMatch(/All \d+ spikes, by studio/);
+    expect(text(page('spikes.html'))).toContain("4 spikes across all studios (10 counting each studio's own), by date");
+    // the rule behind the list's numbers is on the methodology page
+    expect(page('index.html')).toContain('href="methodology.html#do-these-first"');
+    expect(page('methodology.html')).toContain('id="do-these-first"');
   });
 
   it('says what "traced" means beside the month\'s opt-outs, and which texts came late', () => {
