@@ -39,6 +39,7 @@ export const MART_MODELS: readonly string[] = [
   'marts/compliance_counts',
   'marts/suppression_list',
   'marts/policy_savings',
+  'marts/action_stops',
   'marts/provider_evidence',
   'marts/monthly',
 ];

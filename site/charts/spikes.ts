@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { addDays, day, dec, int, pct, utcDate } from '../lib/format.ts';
+import { addDays, day, dec, expected, int, pct, utcDate } from '../lib/format.ts';
 import { DIMENSION_TEXT, keyLabel } from '../lib/labels.ts';
 import type { DecompositionRow, Dimension, Spike } from '../lib/schema.ts';
 import { uncovered, type Coverage, type Span } from '../lib/period.ts';
@@ -60,16 +60,38 @@ export function topParts(rows: DecompositionRow[], excess: number, limit = 8): D
     .sort((a, b) => b.total - a.total);
 }
 
-export function decompositionCaption(dimension: Dimension, rows: DecompositionRow[], excess: number): string {
+/** A count of opt-outs, whole, never "-0". */
+const whole = (n: number): string => int(Math.round(n) || 0);
+
+/**
+ * The caption of a breakdown: the group carrying most of the extra opt-outs, in whole opt-outs
+ * ("Leads from list_import carried about 19 of the 28 extra opt-outs: 9 because more texts went
+ * to them, 10 because they opted out more than usual"). A group can carry more than the whole
+ * when others had fewer opt-outs than usual: that is said in a plain sentence, not as "19 of 18".
+ * When a shown group is below zero, one sentence says what that means.
+ */
+export function decompositionCaption(dimension: Dimension, rows: DecompositionRow[], excess: number, shown: DecompositionRow[] = rows): string {
   const top = [...rows].sort((a, b) => b.total - a.total)[0];
-  if (!top || top.total <= 0) return `No ${DIMENSION_TEXT[dimension].column.toLowerCase()} carried the extra opt-outs.`;
+  const column = DIMENSION_TEXT[dimension].column.toLowerCase();
+  if (!top || Math.round(top.total) <= 0) return `No ${column} carried the extra opt-outs.`;
+  const label = keyLabel(dimension, top.key);
+  const all = Math.round(excess);
+  const part = Math.round(top.total);
+  const mix = Math.round(top.mix);
+  const rate = Math.round(top.rate);
   const why =
-    top.mix > 0 && top.rate > 0
-      ? `${dec(top.mix)} because more texts went to it, ${dec(top.rate)} because it opted out more than usual`
+    mix >= 1 && rate >= 1
+      ? `${whole(top.mix)} because more texts went to it, ${whole(top.rate)} because it opted out more than usual`
       : top.rate >= top.mix
         ? 'mostly because it opted out more than usual'
         : 'mostly because more texts went to it';
-  return `${keyLabel(dimension, top.key)} carried ${dec(top.total)} of the ${dec(excess)} extra opt-outs: ${why}.`;
+  let head: string;
+  if (part > all) head = `${label} carried ${whole(top.total)} extra opt-outs, more than the spike's ${whole(excess)} in all, as other groups had ${whole(top.total - excess)} fewer than usual`;
+  else if (part === all) head = `${label} carried all of the ${whole(excess)} extra opt-outs`;
+  else head = `${label} carried about ${whole(top.total)} of the ${whole(excess)} extra opt-outs`;
+  const negative = shown.some((r) => r.total <= -0.5 || r.mix <= -0.5 || r.rate <= -0.5);
+  const below = negative ? ' Bars left of zero are fewer opt-outs than usual: fewer texts went to that group, or it opted out less.' : '';
+  return `${head}: ${why}.${below}`;
 }
 
 export function decompositionFigure(dimension: Dimension, spike: Spike, o: { id: string; width?: number }): Figure | null {
@@ -79,7 +101,7 @@ export function decompositionFigure(dimension: Dimension, spike: Spike, o: { id:
   const labels = uniqueLabels(rows.map((r) => keyLabel(dimension, r.key)), 60);
   const labelled = rows.map((r, i) => ({ ...r, label: labels[i] ?? r.key }));
   const text = DIMENSION_TEXT[dimension];
-  const caption = decompositionCaption(dimension, all, spike.excess_opt_outs);
+  const caption = decompositionCaption(dimension, all, spike.excess_opt_outs, rows);
   const alt = `Bar chart splitting the spike's extra opt-outs by ${text.column.toLowerCase()} into a part from more texts going to the group and a part from the group opting out more. ${caption}`;
   return {
     id: o.id,
@@ -105,9 +127,9 @@ export function decompositionFigure(dimension: Dimension, spike: Spike, o: { id:
         keyLabel(dimension, r.key),
         `${int(r.opt_outs)} of ${int(r.reached)}`,
         `${int(r.baseline_opt_outs)} of ${int(r.baseline_reached)}`,
-        dec(r.mix),
-        dec(r.rate),
-        dec(r.total),
+        whole(r.mix),
+        whole(r.rate),
+        whole(r.total),
       ]),
       ...(all.length > rows.length ? { note: rows.length === 1 ? `The group carrying most of the extra opt-outs, of ${all.length}.` : `The ${rows.length} groups carrying most of the extra opt-outs, of ${all.length}.` } : {}),
     },
@@ -184,8 +206,8 @@ export function spikeDaysFigure(spike: Spike, series: TrendPoint[], o: { id: str
   const bars = series.filter((d) => d.date >= from && d.date <= to).map((d) => ({ date: d.date, opt_outs: d.opt_outs, inSpike: inSpike.has(d.date) }));
   const worst = [...spike.days].sort((a, b) => b.opt_outs - b.expected - (a.opt_outs - a.expected))[0];
   const said = worst
-    ? `On ${day(worst.date, false)}, ${int(worst.opt_outs)} leads opted out from ${int(worst.reached)} texts, where ${dec(worst.expected)} were expected.`
-    : `The spike had ${int(spike.opt_outs)} opt-outs where ${dec(spike.expected_opt_outs)} were expected.`;
+    ? `On ${day(worst.date, false)}, ${int(worst.opt_outs)} leads opted out from ${int(worst.reached)} texts, where ${expected(worst.expected)}.`
+    : `The spike had ${int(spike.opt_outs)} opt-outs where ${expected(spike.expected_opt_outs)}.`;
   const noData = gaps.length > 0 ? ` Shaded: no data (${gaps.map((g) => (g.start === g.end ? day(g.start, false) : `${day(g.start, false)} to ${day(g.end, false)}`)).join(', ')}), outside the export.` : '';
   const caption = `${said}${noData}`;
   const alt = `Bar chart of opt-outs per day in the two weeks around the spike, spike days highlighted, with the expected opt-outs marked. ${caption}`;
@@ -210,7 +232,7 @@ export function spikeDaysFigure(spike: Spike, series: TrendPoint[], o: { id: str
         { label: 'Rate', numeric: true },
         { label: 'Upper limit', numeric: true },
       ],
-      rows: spike.days.map((d) => [day(d.date), int(d.reached), int(d.opt_outs), dec(d.expected), pct(d.reached > 0 ? d.opt_outs / d.reached : 0), pct(d.upper_limit)]),
+      rows: spike.days.map((d) => [day(d.date), int(d.reached), int(d.opt_outs), whole(d.expected), pct(d.reached > 0 ? d.opt_outs / d.reached : 0), pct(d.upper_limit)]),
       note: 'The spike days only; the chart also shows the two weeks either side.',
     },
   };

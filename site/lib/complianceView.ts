@@ -1,6 +1,6 @@
 import { complianceFigure } from '../charts/operations.ts';
 import type { Figure } from '../charts/render.ts';
-import { day, int, pct } from './format.ts';
+import { day, int, pct, plural } from './format.ts';
 import { CHECK_ANCHOR, CHECK_TEXT } from './labels.ts';
 import type { SiteData } from './load.ts';
 import { studioHref } from './paths.ts';
@@ -8,6 +8,24 @@ import type { ComplianceRow, ReportData } from './schema.ts';
 import type { TableModel } from './table.ts';
 
 /** The compliance page: each check with its counts, per studio, its fix, and (when the report has them) examples and policies. */
+
+/**
+ * Texts to numbers that had opted out, in one sentence: what the studios tried to send, what the
+ * provider blocked (error 21610) and what got through (the check "sent after an opt-out"). Null
+ * when neither happened.
+ */
+export function optOutSends(report: Pick<ReportData, 'compliance' | 'provider_evidence'>): string | null {
+  const through = report.compliance.find((c) => c.check === 'sent_after_opt_out');
+  const blocked = (report.provider_evidence ?? []).find((p) => String(p.error_code) === '21610');
+  const sent = through?.messages ?? 0;
+  const stopped = blocked?.messages ?? 0;
+  if (sent + stopped === 0) return null;
+  const leads = through && sent > 0 ? ` to ${plural(through.leads, 'lead')}` : '';
+  if (!blocked) return `${plural(sent, 'text')} went${leads} after they had opted out.`;
+  if (stopped === 0) return `The studios tried to send ${plural(sent, 'text')} to numbers that had opted out: the provider blocked none of them, and all ${int(sent)} got through${leads}.`;
+  if (sent === 0) return `The studios tried to send ${plural(stopped, 'text')} to numbers that had opted out: the provider blocked all ${int(stopped)} (error 21610), and none got through.`;
+  return `The studios tried to send ${plural(sent + stopped, 'text')} to numbers that had opted out: the provider blocked ${int(stopped)} (error 21610), and ${int(sent)} got through${leads}.`;
+}
 
 export interface CheckView {
   anchor: string;
@@ -17,6 +35,8 @@ export interface CheckView {
   messages: string;
   leads: string;
   late: string | null;
+  /** Sent after an opt-out: with the sends the provider blocked, in one sentence. */
+  reconciled: string | null;
   passed: boolean;
   studios: TableModel;
   examples: TableModel | null;
@@ -38,6 +58,7 @@ export function checkView(data: SiteData, c: ComplianceRow): CheckView {
     messages: int(c.messages),
     leads: int(c.leads),
     late: c.late_messages !== undefined ? int(c.late_messages) : null,
+    reconciled: c.check === 'sent_after_opt_out' ? optOutSends(data.report) : null,
     passed: c.messages === 0,
     studios: {
       columns: [{ label: 'Studio' }, { label: 'Texts', numeric: true }, { label: 'Leads', numeric: true }],

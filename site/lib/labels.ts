@@ -51,7 +51,7 @@ export const CHECK_ANCHOR = Object.fromEntries(CHECKS.map((c) => [c, CHECK_CATAL
 
 export const BREACH_TEXT: Record<'rolling_7d_above_1.3pct' | 'day_at_or_above_5pct', string> = {
   'rolling_7d_above_1.3pct': '7-day rate above 1.3%',
-  day_at_or_above_5pct: 'Day at or above 5%',
+  day_at_or_above_5pct: "The day's own rate at or above 5%",
 };
 
 const ERROR_CODES: Record<string, string> = {

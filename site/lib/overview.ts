@@ -1,7 +1,8 @@
-import { change, dayRange, dec, int, month, pct, plural, points, share, times } from './format.ts';
-import { BREACH_TEXT, CAUSE_TEXT, CHECK_ANCHOR, CHECK_TEXT, DIMENSION_TEXT, groupSubject } from './labels.ts';
+import { change, day, dayRange, expected, int, month, pct, plural, points, share, times } from './format.ts';
+import { CAUSE_TEXT, CHECK_ANCHOR, CHECK_TEXT, DIMENSION_TEXT, groupSubject } from './labels.ts';
 import { href, spikeHref, studioHref } from './paths.ts';
 import { comparisonNote, coveredDays } from './period.ts';
+import { optOutSends } from './complianceView.ts';
 import type { SiteData, SpikeRef } from './load.ts';
 import { DIMENSIONS, type CohortRow, type Dimension, type ReportData } from './schema.ts';
 
@@ -43,19 +44,20 @@ function rateChange(now: number, before: number, prevName: string): Kpi['change'
  * The five numbers of a month (the whole export's, or a studio's); `partial` marks every
  * comparison when the month or the one before is partial (see comparisonNote).
  */
-export function kpis(now: Totals, before: Totals | null, prevMonth: string, partial: string | null = null): Kpi[] {
+export function kpis(now: Totals, before: Totals | null, prevMonth: string, partial: string | null = null, hours = 72): Kpi[] {
   const prev = month(prevMonth, false);
   const items: Kpi[] = [
     {
       label: 'Opt-out rate',
       value: pct(now.rate),
-      note: `${int(now.attributed_opt_outs)} opt-outs traced to ${int(now.reached)} texts`,
+      // "traced": an opt-out within the attribution window after a text counts for that text
+      note: `${int(now.attributed_opt_outs)} opt-outs traced to ${int(now.reached)} texts (each within ${hours} hours of a text)`,
       change: before ? rateChange(now.rate, before.rate, prev) : null,
     },
     {
       label: 'Opt-outs',
       value: int(now.opt_outs),
-      note: 'leads who opted out this month',
+      note: 'leads who opted out this month, by the day they did',
       change: before ? countChange(now.opt_outs, before.opt_outs, prev, true) : null,
     },
     {
@@ -108,22 +110,77 @@ export function headline(report: ReportData): string {
   return `${head}, about the same as ${prev} (${pct(before)}).${care}`;
 }
 
-/** A second sentence: the largest spike and its cause, and the policy that would have saved most. */
+/**
+ * How many spikes there are, in words that say which: "4 spikes across all studios (10 counting
+ * each studio's own)". Spikes of all studios and of single studios overlap (one bad day of a
+ * studio is often a day of all studios too), so the two counts are told apart.
+ */
+export function spikeCount(spikes: SpikeRef[]): string {
+  const all = spikes.filter((s) => s.spike.studio_id === null).length;
+  const own = spikes.length - all;
+  if (all === 0) return `${plural(own, 'spike')} in single studios`;
+  if (own === 0) return `${plural(all, 'spike')} across all studios`;
+  return `${plural(all, 'spike')} across all studios (${int(spikes.length)} counting each studio's own)`;
+}
+
+/** The spikes of the review month (the spikes page also lists those of the two months before). */
+export function monthSpikes(data: SiteData): SpikeRef[] {
+  const { start, end } = data.report.period;
+  return data.spikes.filter((s) => s.spike.end >= start && s.spike.start <= end);
+}
+
+/**
+ * A second sentence: the largest spike and its cause; and, when the report has no "Do these
+ * first" list, the policy that would have saved most.
+ */
 export function storyline(data: SiteData): string | null {
   const parts: string[] = [];
-  const top = topSpikes(data.spikes)[0];
+  const inMonth = monthSpikes(data);
+  const top = topSpikes(inMonth)[0];
   const cause = top?.spike.causes[0];
   if (top) {
-    const n = data.spikes.filter((s) => s.spike.studio_id === null).length || data.spikes.length;
     const what = cause ? ` came mostly from ${CAUSE_TEXT[cause.cause].toLowerCase()}` : ' had no single cause';
-    parts.push(`The largest of ${n} spike${n === 1 ? '' : 's'} (${top.where.toLowerCase()}, ${dayRange(top.spike.start, top.spike.end)})${what}.`);
+    const single = inMonth.length === 1;
+    const when = `${dayRange(top.spike.start, top.spike.end)}${top.spike.studio_id === null ? '' : `, ${top.where.toLowerCase()}`}`;
+    parts.push(single ? `The one spike (${top.where.toLowerCase()}, ${dayRange(top.spike.start, top.spike.end)})${what}.` : `Of ${spikeCount(inMonth)}, the largest (${when})${what}.`);
   }
   const policy = (data.report.policies ?? []).filter((p) => p.policy !== 'all_of_the_above').sort((a, b) => b.opt_outs_avoided - a.opt_outs_avoided)[0];
   const attributed = data.report.totals.attributed_opt_outs;
-  if (policy && policy.opt_outs_avoided > 0 && attributed > 0) {
+  if (!data.report.actions && policy && policy.opt_outs_avoided > 0 && attributed > 0) {
     parts.push(`One policy would have avoided ${share(policy.opt_outs_avoided / attributed)} of the month's opt-outs: ${policy.description.charAt(0).toLowerCase()}${policy.description.slice(1)}.`);
   }
   return parts.length > 0 ? parts.join(' ') : null;
+}
+
+export interface ActionItem {
+  rank: number;
+  /** "Send each lead at most 3 texts a week: about 62 fewer opt-outs this month." */
+  text: string;
+  avoided: number;
+  href: string;
+  link: string;
+}
+
+/**
+ * The overview's "Do these first": report.json's actions, in their rank, each with the opt-outs it
+ * would have avoided (net of the ones above it) and a link to the numbers behind it.
+ */
+export function actionItems(data: SiteData): ActionItem[] {
+  return (data.report.actions ?? [])
+    .filter((a) => a.opt_outs_avoided > 0)
+    .sort((a, b) => a.rank - b.rank)
+    .slice(0, 5)
+    .map((a) => {
+      const spike = a.evidence.spike !== null ? data.spikes[a.evidence.spike] : undefined;
+      const target = spike ? `${spikeHref(spike.slug)}#${a.evidence.anchor}` : href(`${a.evidence.page}#${a.evidence.anchor}`);
+      return {
+        rank: a.rank,
+        text: `${a.title}: about ${plural(a.opt_outs_avoided, 'fewer opt-out', 'fewer opt-outs')} this month.`,
+        avoided: a.opt_outs_avoided,
+        href: target,
+        link: spike ? `The spike of ${dayRange(spike.spike.start, spike.spike.end)}` : 'What each policy saves',
+      };
+    });
 }
 
 export interface Finding {
@@ -142,7 +199,7 @@ export interface FindingGroup {
 function spikeSentence(s: SpikeRef): string {
   const sp = s.spike;
   const cause = sp.causes[0];
-  const head = `${s.where}, ${dayRange(sp.start, sp.end)}: ${int(sp.opt_outs)} opt-outs where ${dec(sp.expected_opt_outs)} were expected`;
+  const head = `${s.where}, ${dayRange(sp.start, sp.end)}: ${int(sp.opt_outs)} opt-outs where ${expected(sp.expected_opt_outs)}`;
   if (!cause) return `${head}; no single cause stood out.`;
   return `${head}. Main cause: ${CAUSE_TEXT[cause.cause].toLowerCase()} (${share(cause.share)} of the extra opt-outs).`;
 }
@@ -177,11 +234,25 @@ export function topSpikes(spikes: SpikeRef[]): SpikeRef[] {
   return listed.sort((a, b) => b.spike.excess_opt_outs - a.spike.excess_opt_outs);
 }
 
+/**
+ * The alert levels a studio crossed, each named with the rate it is about: the 7-day rate for
+ * 1.3%, the rate of a single day for 5% ("the 7-day rate was above 1.3% on 14 days, and a single
+ * day's rate was at or above 5% on 1 day").
+ */
+export function breachSentence(weekly: number, daily: number): string {
+  const parts = [
+    weekly > 0 ? `the 7-day opt-out rate was above 1.3% on ${plural(weekly, 'day')}` : '',
+    daily > 0 ? `a single day's opt-out rate was at or above 5% on ${plural(daily, 'day')}` : '',
+  ].filter(Boolean);
+  return parts.join(', and ');
+}
+
 export function findings(data: SiteData, limits = { spikes: 3, groups: 5 }): FindingGroup[] {
   const { report } = data;
-  const spikes = topSpikes(data.spikes);
+  const spikes = topSpikes(monthSpikes(data));
+  const inMonthSpikes = monthSpikes(data).length;
   const groups = highGroups(report);
-  const checks = report.compliance.filter((c) => c.messages > 0).sort((a, b) => b.messages - a.messages);
+  const checks = report.compliance.filter((c) => c.messages > 0 || (c.check === 'sent_after_opt_out' && optOutSends(report) !== null)).sort((a, b) => b.messages - a.messages);
   const inMonth = report.threshold_breaches.filter((b) => b.date >= report.period.start && b.date <= report.period.end);
   const byStudio = new Map<string, typeof inMonth>();
   for (const b of inMonth) byStudio.set(b.studio_id, [...(byStudio.get(b.studio_id) ?? []), b]);
@@ -192,7 +263,7 @@ export function findings(data: SiteData, limits = { spikes: 3, groups: 5 }): Fin
     {
       title: 'Spikes in opt-outs',
       items: spikes.slice(0, limits.spikes).map((s) => ({ text: spikeSentence(s), href: spikeHref(s.slug), link: 'See the spike' })),
-      more: data.spikes.length > Math.min(limits.spikes, spikes.length) ? { text: `All ${data.spikes.length} spikes, by studio`, href: href('spikes.html') } : null,
+      more: data.spikes.length > Math.min(limits.spikes, spikes.length) ? { text: `All spikes: ${spikeCount(data.spikes)}${data.spikes.length > inMonthSpikes ? `, since ${day(report.trend[0]?.date ?? report.period.start)}` : ''}`, href: href('spikes.html') } : null,
       empty: 'No day had clearly more opt-outs than usual.',
     },
     {
@@ -208,8 +279,12 @@ export function findings(data: SiteData, limits = { spikes: 3, groups: 5 }): Fin
     {
       title: 'Compliance problems',
       items: checks.map((c) => {
-        const late = c.late_messages ? ` (${int(c.late_messages)} more than 10 business days after)` : '';
-        return { text: `${CHECK_TEXT[c.check].sentence(c.messages, c.leads)}${late}.`, href: href(`compliance.html#${CHECK_ANCHOR[c.check]}`), link: 'What to do' };
+        const late = c.late_messages ?? 0;
+        const sends = c.check === 'sent_after_opt_out' ? optOutSends(report) : null;
+        const text = sends
+          ? `${sends}${late > 0 ? ` ${int(late)} of the ${plural(c.messages, 'text')} that got through came more than 10 business days after the opt-out.` : ''}`
+          : `${CHECK_TEXT[c.check].sentence(c.messages, c.leads)}.`;
+        return { text, href: href(`compliance.html#${CHECK_ANCHOR[c.check]}`), link: 'What to do' };
       }),
       more: null,
       empty: report.period.partial ? `Every compliance check passed on the days the data covers (${coveredDays(report.period)}).` : 'Every compliance check passed.',
@@ -219,11 +294,7 @@ export function findings(data: SiteData, limits = { spikes: 3, groups: 5 }): Fin
       items: [...byStudio].map(([studio, list]) => {
         const weekly = list.filter((b) => b.rule === 'rolling_7d_above_1.3pct').length;
         const daily = list.filter((b) => b.rule === 'day_at_or_above_5pct');
-        const parts = [
-          weekly > 0 ? `${BREACH_TEXT['rolling_7d_above_1.3pct'].toLowerCase()} on ${plural(weekly, 'day')}` : '',
-          daily.length > 0 ? `at or above 5% on ${plural(daily.length, 'day')}` : '',
-        ].filter(Boolean);
-        return { text: `Studio ${studio}: ${parts.join('; ')} in ${monthName}.`, href: studioHref(slug.get(studio) ?? ''), link: `Studio ${studio}` };
+        return { text: `Studio ${studio} in ${monthName}: ${breachSentence(weekly, daily.length)}.`, href: studioHref(slug.get(studio) ?? ''), link: `Studio ${studio}` };
       }),
       more: null,
       empty: `No studio crossed the 1.3% weekly or 5% daily alert level in ${monthName}.`,

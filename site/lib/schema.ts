@@ -130,6 +130,18 @@ const policyRow = z.object({
 });
 export type PolicyRow = z.infer<typeof policyRow>;
 
+const actionRow = z.object({
+  rank: z.number().int().positive().describe('1 for the action to do first'),
+  action: z.string().describe("the action's key: a policy (cap_3_per_week, ...), personalise, returning_leads, or relevant_content:<campaign>"),
+  title: z.string().describe('what to do, in plain words'),
+  kind: z.enum(['stop', 'change']).optional().describe('stop: the action stops texts (a policy); change: it changes them (the fix of a spike\'s cause)'),
+  opt_outs_avoided: count.describe("the month's opt-outs it would have avoided, net of the actions ranked before it"),
+  evidence: z
+    .object({ page: z.string(), anchor: z.string(), spike: z.number().int().nonnegative().nullable() })
+    .describe("where the numbers behind it are: a page of the site and an anchor on it; with spike set, that spike's own page (its index in spikes)"),
+});
+export type ActionRow = z.infer<typeof actionRow>;
+
 export const reportSchema = z.object({
   schema_version: z.literal(1).describe('the version of this shape; it changes only when a reader would have to change'),
   generated_by: z.string().optional(),
@@ -166,6 +178,10 @@ export const reportSchema = z.object({
   ).describe('dates above an alert level: a 7-day rate above 1.3%, or a day at or above 5%'),
   compliance: z.array(complianceRow).describe('one row per compliance or list-hygiene check, over the review month'),
   policies: z.array(policyRow).optional().describe('what each policy would have saved in the review month'),
+  actions: z
+    .array(actionRow)
+    .optional()
+    .describe("the overview's \"Do these first\" list: at most five actions, ranked greedily (largest first, each net of the ones before it)"),
   /** Provider errors that are evidence of a problem (21610, 30007), when the report has them. */
   provider_evidence: z
     .array(

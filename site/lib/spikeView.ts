@@ -1,11 +1,12 @@
 import type { Figure } from '../charts/render.ts';
 import { decompositionFigure, spikeDaysFigure } from '../charts/spikes.ts';
 import type { TrendPoint } from '../charts/trend.ts';
-import { dayRange, dec, int, pct, share } from './format.ts';
-import { CAUSE_TEXT, DIMENSION_TEXT, keyLabel } from './labels.ts';
+import { dayRange, expected, int, pct, share } from './format.ts';
+import { CAUSE_CATALOG, causeAnchor } from '../../worker/catalog/index.ts';
+import { CAUSE_TEXT } from './labels.ts';
 import type { SiteData, SpikeRef } from './load.ts';
 import { spikeHref } from './paths.ts';
-import { DIMENSIONS, type Dimension, type ReportData } from './schema.ts';
+import { DIMENSIONS, type CauseRow, type Dimension, type ReportData } from './schema.ts';
 import type { TableModel } from './table.ts';
 
 /** The spikes page and each spike's own page. */
@@ -30,8 +31,8 @@ export function spikeTable(spikes: SpikeRef[]): TableModel {
         { text: spikeTitle(s), href: spikeHref(s.slug) },
         int(s.spike.reached),
         int(s.spike.opt_outs),
-        dec(s.spike.expected_opt_outs),
-        dec(s.spike.excess_opt_outs),
+        int(s.spike.expected_opt_outs),
+        int(s.spike.excess_opt_outs),
         cause ? `${CAUSE_TEXT[cause.cause]} (${share(cause.share)})` : 'None stood out',
       ];
     }),
@@ -51,7 +52,29 @@ export function decompositionDimensions(s: SpikeRef): Dimension[] {
   return (picked.length > 0 ? picked : DIMENSIONS.filter(have)).slice(0, 4);
 }
 
+/**
+ * Extra opt-outs as an owner reads them, whole: "about 18 more opt-outs than usual" (one more,
+ * less than one more).
+ */
+export function moreThanUsual(excess: number): string {
+  const n = Math.round(excess);
+  if (n <= 0) return 'less than one more opt-out than usual';
+  return `about ${int(n)} more opt-out${n === 1 ? '' : 's'} than usual`;
+}
+
+/**
+ * Whom a cause is about, in the words of its evidence: the texts its risk factor marks ("Leads
+ * who had 4 or more texts that week"), or, for content that did not fit, the campaign. Only that
+ * cause names a campaign: the others are about a kind of text across the spike's campaigns.
+ */
+export function causeGroup(c: Pick<CauseRow, 'cause' | 'key'>): string {
+  if (c.cause === 'irrelevant_content') return `Campaign "${c.key}"`;
+  const who: string = CAUSE_CATALOG[c.cause].who;
+  return who.charAt(0).toUpperCase() + who.slice(1);
+}
+
 export interface CauseView {
+  anchor: string;
   title: string;
   group: string;
   share: string;
@@ -71,7 +94,7 @@ export interface SpikePage {
 export function spikePage(data: SiteData, s: SpikeRef): SpikePage {
   const sp = s.spike;
   const title = spikeTitle(s);
-  const summary = `${int(sp.opt_outs)} opt-outs from ${int(sp.reached)} texts, where ${dec(sp.expected_opt_outs)} were expected at the usual rate of ${pct(sp.baseline_rate)}: ${dec(sp.excess_opt_outs)} extra.`;
+  const summary = `${int(sp.opt_outs)} opt-outs from ${int(sp.reached)} texts, where ${expected(sp.expected_opt_outs)} at the usual rate of ${pct(sp.baseline_rate)}: ${moreThanUsual(sp.excess_opt_outs)}.`;
   const parts = decompositionDimensions(s)
     .map((d, i) => decompositionFigure(d, sp, { id: `parts-${i + 1}` }))
     .filter((f): f is Figure => f !== null);
@@ -80,10 +103,11 @@ export function spikePage(data: SiteData, s: SpikeRef): SpikePage {
     summary,
     days: spikeDaysFigure(sp, spikeSeries(data.report, sp.studio_id), { id: 'days', coverage: data.report.coverage }),
     causes: sp.causes.map((c) => ({
+      anchor: causeAnchor(c.cause),
       title: CAUSE_TEXT[c.cause],
-      group: `${DIMENSION_TEXT[c.dimension].column}: ${keyLabel(c.dimension, c.key)}`,
+      group: causeGroup(c),
       share: share(c.share),
-      excess: dec(c.excess_opt_outs),
+      excess: moreThanUsual(c.excess_opt_outs),
       evidence: c.evidence,
       action: c.action,
     })),

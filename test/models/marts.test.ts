@@ -361,4 +361,24 @@ describe('period_totals, daily_series and policy_savings', () => {
       all_of_the_above: [3, 2],
     });
   });
+
+  it('action_stops: per policy, the texts with an opt-out it stops, as policy_savings counts them', async () => {
+    // lead 1's first text (1 opt-out) came after its unprocessed request; lead 2's night text
+    // (1 opt-out) is over the cap, silent for 548+ days and at night; texts without opt-outs are left out
+    const requests: GivenTable = {
+      columns: { lead_no: 'ubigint', sent_at: 'timestamptz', is_processed: 'boolean' },
+      rows: [{ lead_no: 1, sent_at: '2026-03-01 00:00:00+00', is_processed: false }],
+    };
+    const rows = await runModel(
+      'marts/action_stops',
+      { int_messages_cohorts: messages, int_opt_out_requests: requests },
+      { period_start: '2026-03-01', period_end: '2026-03-31' },
+    );
+    expect(rows.map((r) => [r.action, Number(r.message_no), r.opt_outs])).toEqual([
+      ['cap_3_per_week', 3, 1],
+      ['check_in_every_18_months', 3, 1],
+      ['daytime_only', 3, 1],
+      ['honour_free_text_requests', 1, 1],
+    ]);
+  });
 });

@@ -109,6 +109,20 @@ describe.each(['edge', 'hostile'] as const)('the site built from the %s export',
   });
 });
 
+describe('the overview of the edge-case export', () => {
+  it('opens with "Do these first": the one action that avoids an opt-out, with its number and its evidence', () => {
+    // March's opt-outs: pa-7's (no consent on record) is the only one a policy would have avoided
+    // (test/models/actions.test.ts works it out); no spike, so no other action
+    const index = site('edge').files.get('index.html') ?? '';
+    const section = index.slice(index.indexOf('<section aria-labelledby="do-first"'), index.indexOf('</section>', index.indexOf('id="do-first"')));
+    const items = [...section.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => (m[1] as string).replace(/\s+/g, ' ').trim());
+    expect(items).toEqual([
+      'Stop texting leads whose consent is missing or came with an imported list: about 1 fewer opt-out this month. <a href="compliance.html#policies">What each policy saves</a>',
+    ]);
+    expect(site('edge').files.get('compliance.html')).toContain('id="policies"');
+  });
+});
+
 describe('a partial review month (the edge-case export covers 28 February to 27 March)', () => {
   it('prints the brief from the overview and the brief page only, the full report from every other page, both with the banner', async () => {
     const { built, html } = site('edge');

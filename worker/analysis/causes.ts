@@ -310,18 +310,18 @@ interface EvidenceContext {
 
 /** One plain sentence with the numbers behind a cause. */
 function evidenceFor(row: CauseRow, c: EvidenceContext): string {
-  const head = `${int(row.excess_opt_outs)} of the ${int(c.excess)} excess opt-outs`;
+  const head = `${int(row.excess_opt_outs)} of the ${int(c.excess)} extra opt-outs`;
   if (row.cause === 'irrelevant_content' && c.campaign) {
     const sender = c.campaign.missing_sender > c.campaign.n / 2 ? '; its messages did not name the studio' : '';
-    return `${head} came from campaign "${c.campaign.campaign}": ${int(c.campaign.x)} opt-outs from ${int(c.campaign.n)} messages (${pct(c.campaign.x / c.campaign.n)}, against ${pct(c.baselineRate)} normally), more than its audience or timing explain${sender}.`;
+    return `${head} came from campaign "${c.campaign.campaign}": ${int(c.campaign.x)} opt-outs from ${int(c.campaign.n)} texts (${pct(c.campaign.x / c.campaign.n)}, against ${pct(c.baselineRate)} normally), more than its audience or timing explain${sender}.`;
   }
   const f = c.factor as Counts & { leads: number };
   const b = c.baselineFactor as Counts & { leads: number };
   const who = CAUSE_CATALOG[row.cause].who;
-  const before = b.n > 0 ? `${pct(b.x / b.n)} before` : 'no such messages before';
+  const before = b.n > 0 ? `${pct(b.x / b.n)} before` : 'no such texts before';
   let tail = '';
   if (row.cause === 'unverified_consent' && c.batch && c.batch.leads >= Math.max(20, f.leads * 0.3)) {
     tail = `; ${int(c.batch.leads)} of those leads came in together on ${c.batch.created_on} from ${c.batch.lead_source}`;
   }
-  return `${head} came from ${int(f.n)} messages to ${int(f.leads)} ${who}: ${int(f.x)} opted out (${pct(f.n > 0 ? f.x / f.n : 0)}, against ${before})${tail}.`;
+  return `${head} came from ${int(f.n)} texts to ${int(f.leads)} ${who}: ${int(f.x)} opted out (${pct(f.n > 0 ? f.x / f.n : 0)}, against ${before})${tail}.`;
 }

@@ -3,6 +3,7 @@ import type { Report } from '../report/bundle.ts';
 import { shiftMonth, type Months } from '../period.ts';
 import { cohortRows, periodTotals, type CohortRow, type Dimension, type Totals } from './cohorts.ts';
 import { complianceRows, policyRows, providerEvidence, type ComplianceRow, type PolicyRow, type ProviderEvidenceRow } from './compliance.ts';
+import { actionRows, type ActionRow } from './actions.ts';
 import { spikeReport, type BreachReport, type SpikeReport } from './spike-report.ts';
 import { changes, monthlyRows, type ChangeRow, type MonthlyRow } from './history.ts';
 
@@ -23,6 +24,7 @@ export interface Analysis {
   breaches: BreachReport[];
   monthly: MonthlyRow[];
   changes: ChangeRow[];
+  actions: ActionRow[];
 }
 
 const isoDate = (d: unknown): string => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d));
@@ -41,5 +43,7 @@ export async function analyse(db: Db, { period, coverage }: Months): Promise<Ana
   // spikes are found on each series' whole history and reported when they end in the trend's months
   const { spikes, breaches } = await spikeReport(db, `${shiftMonth(period.month, -2)}-01`, period.end);
   const monthly = await monthlyRows(db, coverage);
-  return { totals, cohorts, trend, deliverability, compliance, policies, provider, spikes, breaches, monthly, changes: changes(cohorts) };
+  // the overview's "Do these first": the policies and the month's spikes' causes, counted once
+  const actions = await actionRows(db, spikes, period);
+  return { totals, cohorts, trend, deliverability, compliance, policies, provider, spikes, breaches, monthly, changes: changes(cohorts), actions };
 }

@@ -94,7 +94,7 @@ export const CAUSE_CATALOG = {
     factor: 'is_unpersonalised',
     dimension: 'campaign',
     keys: null,
-    who: 'leads in messages that did not use their name',
+    who: 'leads whose texts did not use their name',
     action: 'Personalise: greet the lead by name and speak to what they signed up for.',
   },
   previous_negative_experience: {

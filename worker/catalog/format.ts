@@ -112,3 +112,10 @@ export function utcDate(date: string): Date {
 export function addDays(date: string, n: number): string {
   return new Date(utcDate(date).getTime() + n * 86400e3).toISOString().slice(0, 10);
 }
+
+/** An expected number of opt-outs, whole, as a clause: "about 3 were expected", "about 1 was expected", "less than 1 was expected". */
+export function expected(n: number): string {
+  const whole = Math.round(n);
+  if (whole <= 0) return 'less than 1 was expected';
+  return `about ${int(whole)} ${whole === 1 ? 'was' : 'were'} expected`;
+}

@@ -7,6 +7,7 @@ import type { Analysis } from '../analysis/index.ts';
 import { CHECKS } from '../catalog/index.ts';
 import { DIMENSIONS, type CohortRow, type Dimension, type Totals } from '../analysis/cohorts.ts';
 import type { BreachReport, SpikeReport } from '../analysis/spike-report.ts';
+import type { ActionRow } from '../analysis/actions.ts';
 import type { ComplianceRow, PolicyRow, ProviderEvidenceRow } from '../analysis/compliance.ts';
 import type { ChangeRow, MonthlyRow } from '../analysis/history.ts';
 import type { Coverage, CoveredMonth, Months, Period } from '../period.ts';
@@ -131,6 +132,8 @@ export interface Report {
   compliance: ComplianceRow[];
   provider_evidence: ProviderEvidenceRow[];
   policies: PolicyRow[];
+  /** The overview's "Do these first" list (analysis/actions.ts). */
+  actions: ActionRow[];
   deliverability: { studio_id: string; month: string; error_code: string; messages: number; attempts: number; rate: number }[];
   /** The year of history: per month (the review month and up to eleven before) and studio, and overall. */
   monthly: MonthlyRow[];
@@ -201,6 +204,7 @@ export async function writeBundle(db: Db, out: string, input: BundleInput): Prom
     compliance: analysis.compliance,
     provider_evidence: analysis.provider,
     policies: analysis.policies,
+    actions: analysis.actions,
     deliverability: analysis.deliverability,
     monthly: analysis.monthly,
     changes: analysis.changes,
