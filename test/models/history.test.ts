@@ -3,6 +3,70 @@ import { runModel, type GivenTable } from '../helpers/model.ts';
 import { changes, holm, twoProportionTest } from '../../worker/analysis/history.ts';
 import type { CohortRow, Dimension } from '../../worker/analysis/cohorts.ts';
 
+describe('int_leads (every version of a lead)', () => {
+  const columns = {
+    studio_id: 'varchar',
+    lead_id: 'varchar',
+    phone: 'varchar',
+    source: 'varchar',
+    created_at: 'timestamptz',
+    consent_at: 'timestamptz',
+    consent_method: 'varchar',
+    last_engaged_at: 'timestamptz',
+    first_name: 'varchar',
+    file_id: 'integer',
+    record_no: 'bigint',
+  };
+  const version = (lead_id: string, file_id: number, v: { consent_at?: string; last_engaged_at?: string; first_name?: string; created_at?: string }) => ({
+    studio_id: 's1',
+    lead_id,
+    phone: '+14155550101',
+    source: 'web_form',
+    created_at: v.created_at ?? '2026-01-01 00:00:00+00',
+    consent_at: v.consent_at ?? null,
+    consent_method: v.consent_at ? 'web_form' : null,
+    last_engaged_at: v.last_engaged_at ?? null,
+    first_name: v.first_name ?? 'Ann',
+    file_id,
+    record_no: 1,
+  });
+  const D = (day: string) => `2026-${day} 00:00:00+00`;
+
+  it('keeps the consent and engagement times of every version, whichever of them a lead has, and the latest text attributes', async () => {
+    const rows = await runModel('intermediate/int_leads', {
+      stg_leads: {
+        columns,
+        rows: [
+          // engagement only, moved later by a re-export: both visits are signals
+          version('a', 1, { last_engaged_at: D('02-01') }),
+          version('a', 2, { last_engaged_at: D('09-01'), first_name: 'ANN' }),
+          // consent only, moved later: both consents
+          version('b', 1, { consent_at: D('01-02') }),
+          version('b', 2, { consent_at: D('09-02') }),
+          // both, and an earlier created_at in the later file
+          version('c', 1, { consent_at: D('01-03'), last_engaged_at: D('02-03') }),
+          version('c', 2, { consent_at: D('09-03'), last_engaged_at: D('09-04'), created_at: D('01-01') }),
+          // neither: no signals
+          version('d', 1, {}),
+          version('d', 2, { first_name: 'Di' }),
+          // one version: its own columns, no list
+          version('e', 1, { last_engaged_at: D('02-05') }),
+        ],
+      },
+    });
+    const by = Object.fromEntries(rows.map((r) => [r.lead_id as string, r]));
+    const ts = (xs: unknown) => (xs as Date[] | null)?.map((x) => new Date(x).toISOString().slice(0, 10)) ?? null;
+    expect(Object.fromEntries(Object.entries(by).map(([id, r]) => [id, { signals: ts(r.signals_at), versions: r.versions, first_name: r.first_name }]))).toEqual({
+      a: { signals: ['2026-02-01', '2026-09-01'], versions: 2, first_name: 'ANN' },
+      b: { signals: ['2026-01-02', '2026-09-02'], versions: 2, first_name: 'Ann' },
+      c: { signals: ['2026-01-03', '2026-02-03', '2026-09-03', '2026-09-04'], versions: 2, first_name: 'Ann' },
+      d: { signals: [], versions: 2, first_name: 'Di' },
+      e: { signals: null, versions: 1, first_name: 'Ann' },
+    });
+    expect(new Date(by.c?.created_at as string).toISOString()).toBe('2026-01-01T00:00:00.000Z');
+  });
+});
+
 describe('monthly (the year of history)', () => {
   const outbound = (sent_at: string, status: string): Record<string, string | number | boolean | null> => ({
     studio_id: 's1',

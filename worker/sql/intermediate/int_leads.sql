@@ -27,11 +27,13 @@ versions as (
         max(consent_at) as consent_at,
         max(last_engaged_at) as last_engaged_at,
         -- every consent (a re-opt-in event each) and, for a lead of several versions, every
-        -- consent and engagement time in order (the fact table takes the last at or before a send)
+        -- consent and engagement time in order (the fact table takes the last at or before a send).
+        -- A filtered list() of no rows is null, and null || a list is null: a lead whose versions
+        -- have visits but no consent (or consents but no visit) would lose every earlier one
         list_sort(list_distinct(list(consent_at) filter (where consent_at is not null))) as consent_ats,
         case when count(*) > 1 then list_sort(list_distinct(
-            list(consent_at) filter (where consent_at is not null)
-            || list(last_engaged_at) filter (where last_engaged_at is not null)
+            coalesce(list(consent_at) filter (where consent_at is not null), [])
+            || coalesce(list(last_engaged_at) filter (where last_engaged_at is not null), [])
         )) end as signals_at,
     from leads
     group by studio_id, lead_id
