@@ -62,23 +62,35 @@ describe('compliance checks at their edges (SPEC section 4)', () => {
     ]);
   });
 
-  it('counts sends to a deactivated number from its date, unless consent came after it', async () => {
+  it('counts sends to a deactivated number from its date, unless a consent after that date came before the send', async () => {
     ({ db } = await pipeline({
       studios: STUDIOS,
-      leads: [lead('l1', { phone: '4155550101' }), lead('l2', { phone: '4155550102', consent_at: '2026-03-12T20:00:00Z' })],
+      leads: [
+        lead('l1', { phone: '4155550101' }),
+        lead('l2', { phone: '4155550102', consent_at: '2026-03-12T20:00:00Z' }),
+        lead('l3', { phone: '4155550103', consent_at: '2026-03-01T00:00:00Z' }),
+      ],
       messages: [
         out('a1', '2026-03-10T06:59:00Z', { lead_id: 'l1' }), // 23:59 PDT on Mar 9 in Los Angeles: before
         out('a2', '2026-03-10T07:00:00Z', { lead_id: 'l1' }), // 00:00 on Mar 10: counted
         out('a3', '2026-03-11T18:00:00Z', { lead_id: '', phone: '(415) 555-0101' }), // by the message's number
         // l2's consent is dated Mar 12 (local), after the number's deactivation on Mar 10: a new
-        // owner opted in, and none of the sends to it count (SPEC: the rule looks at the dates
-        // of consent and deactivation; b1, before the consent, is a send without consent).
+        // owner opted in, and the sends after it do not count; b1, sent before that consent, went
+        // to the deactivated number (a consent counts only at or before the send, as in every
+        // cohort and check)
         out('b1', '2026-03-11T18:00:00Z', { lead_id: 'l2' }),
         out('b2', '2026-03-13T18:00:00Z', { lead_id: 'l2' }),
+        // l3 consented on Mar 1, before the listing; the CRM's re-export dates its consent in
+        // April, after every send: the sends in March still went to a deactivated number
+        out('c1', '2026-03-13T18:00:00Z', { lead_id: 'l3' }),
       ],
-      files: { 'deactivations-2026-03-10.csv': 'phone\n415-555-0101\n4155550102\n', 'deactivations-2026-03-11.csv': 'phone\n4155550101\n' },
+      files: {
+        'deactivations-2026-03-10.csv': 'phone\n415-555-0101\n4155550102\n4155550103\n',
+        'deactivations-2026-03-11.csv': 'phone\n4155550101\n',
+        'leads_2.csv': 'lead_id,studio_id,phone,created_at,consent_at,consent_method\nl3,s1,4155550103,2026-01-01T00:00:00Z,2026-04-20T00:00:00Z,web_form\n',
+      },
     }));
-    expect((await flagged(db)).is_sent_to_deactivated).toEqual(['a2', 'a3']);
+    expect((await flagged(db)).is_sent_to_deactivated).toEqual(['a2', 'a3', 'b1', 'c1']);
   });
 
   it('flags quiet hours from 21:00 to 08:00 local, and messages that do not name the studio', async () => {

@@ -66,7 +66,7 @@ export const CHECK_CATALOG = {
     flag: 'is_sent_to_deactivated',
     late: null,
     title: 'Texts to numbers a carrier reported as disconnected',
-    about: "Texts to a number on or after the date it appeared in a carrier's deactivation file (unless consent came later).",
+    about: "Texts to a number on or after the date it appeared in a carrier's deactivation file (unless the lead consented after that date and before the text).",
     action: "Process the carriers' daily deactivation file: remove those numbers before the next send; a new owner of the number never agreed to your texts.",
     anchor: 'deactivated',
     sentence: (m, l) => `${plural(m, 'text')} went to ${plural(l, 'number')} a carrier had reported disconnected`,

@@ -14,7 +14,8 @@ reached as not materialized (
         m.sent_at,
         m.local_date,
         coalesce(m.phone, leads.phone) as recipient_phone,
-        leads.consent_at,
+        -- every version's consents (int_leads), in order
+        leads.consent_ats,
     from int_messages_identified as m
     left join int_leads as leads using (lead_no)
     where m.is_reached
@@ -101,8 +102,11 @@ to_deactivated as (
     join deactivated on deactivated.phone = reached.recipient_phone
     join studios on studios.studio_id = reached.studio_id
     where reached.local_date >= deactivated.deactivated_on
-        -- consent captured after the number was deactivated: a new owner opted in
-        and not coalesce(cast(timezone(studios.timezone, reached.consent_at) as date) > deactivated.deactivated_on, false)
+        -- consent captured after the number was deactivated: a new owner opted in. Only a consent
+        -- at or before the send counts (of any version of the lead): a later export's later
+        -- consent does not clear a text sent before it
+        and not coalesce(cast(timezone(studios.timezone, list_max(list_filter(reached.consent_ats, c -> c <= reached.sent_at))) as date)
+            > deactivated.deactivated_on, false)
 ),
 
 after_request as (
