@@ -4,6 +4,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { normalizeConfig, type RunOptions } from '../worker/config.ts';
 import { run } from '../worker/run.ts';
+import {
+  differences,
+  findings as findingsOf,
+  generate,
+  lastMessageAt,
+  monthlyAgreement,
+  readExport,
+  reexportLeads as reexportGenerated,
+  report as cliReport,
+  splitFirstMonth,
+  union,
+  withZones,
+  writeExportAs,
+  type InputRow,
+  type Table,
+} from './helpers/history-check.ts';
 
 /**
  * Month after month with one --db: the CRM exports its leads again with later timestamps, and a
@@ -105,4 +121,64 @@ describe('one database, month after month', () => {
     await expect(report({ db: path.join(dir, 'missing.duckdb') })).rejects.toThrow(/--db .*missing\.duckdb: no such database; load an export into it first with --input DIR/);
     expect(() => normalizeConfig({ out: dir })).toThrow(/--input: the export folder is required \(or --db FILE alone/);
   });
+});
+
+// test/bench/db-history-check.ts runs this check over many more seeds, shapes and formats
+describe('one database, month after month, on a generated export of another shape than the sample', () => {
+  it('loads the first month, then the rest with the leads exported again (gzipped, five studios in other zones, the re-export sorting first): the report of a one-shot run, every changed lead an update', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'optout-history-gen-'));
+    const shape = { seed: 11, studios: 5, months: 3, messages: 9000, start: '2025-11' };
+    const files = withZones(await readExport(await generate(path.join(dir, 'gen'), shape)), ['Asia/Kolkata', 'Pacific/Auckland', 'Europe/London', 'America/Phoenix', '']);
+    const { first, rest } = splitFirstMonth(files, '2025-11');
+    // every 4th lead: a visit or consent past every message, a visit or consent inside the data,
+    // a later created_at; 10 new leads; 6 changed leads twice in the file (conflicts)
+    const rx = reexportGenerated(files.get('leads') as Table, {
+      every: 4,
+      kinds: ['later', 'engaged_inside', 'consent_later', 'created_later'],
+      add: 10,
+      after: lastMessageAt(files) + 3_600_000,
+      doubles: 6,
+    });
+    const reexport = new Map([['leads-2026-02', rx.leads]]); // '-' sorts before leads.csv's '.'
+    const db = path.join(dir, 'history.duckdb');
+    const zone = ['--timezone', 'America/Denver']; // the studio without one
+    const gz = (name: string, m: Map<string, Table>) => writeExportAs(path.join(dir, name), m, 'gz');
+    await cliReport(['--input', await gz('step1', first), '--db', db, '--month', '2025-11', ...zone], path.join(dir, 'out1'));
+    const twoStep = await cliReport(['--input', await gz('step2', union(rest, reexport)), '--db', db, ...zone], path.join(dir, 'out2'));
+    const oneShot = await cliReport(['--input', await gz('all', union(first, rest, reexport)), ...zone], path.join(dir, 'out-all'));
+    // a month later the CRM exports again: other leads' visits and consents past every message,
+    // which changes no month's report (known at no send); one row a lead, as a CRM exports
+    const seen = new Set<string>();
+    const firstRowOfLead = (r: string[]) => {
+      const key = `${r[1]}/${r[0]}`; // studio_id, lead_id
+      return !seen.has(key) && Boolean(seen.add(key));
+    };
+    const once = { header: rx.leads.header, rows: rx.leads.rows.filter(firstRowOfLead) };
+    const later = reexportGenerated(once, { every: 2, offset: 1, kinds: ['later'], after: lastMessageAt(files) + 3_600_000 });
+    const thirdStep = await cliReport(['--input', await gz('step3', new Map([['leads-2026-03', later.leads]])), '--db', db, ...zone], path.join(dir, 'out3'));
+    const fromDb = await cliReport(['--db', db, '--month', '2025-12', ...zone], path.join(dir, 'out-db'));
+    const oneShotDecember = await cliReport(['--input', path.join(dir, 'all'), '--month', '2025-12', ...zone], path.join(dir, 'out-all-12'));
+
+    expect(differences(findingsOf(twoStep), findingsOf(oneShot))).toEqual([]);
+    expect(differences(findingsOf(thirdStep), findingsOf(twoStep))).toEqual([]);
+    expect(differences(findingsOf(fromDb), findingsOf(oneShotDecember))).toEqual([]);
+    expect((thirdStep.inputs as InputRow[]).find((f) => f.file === 'leads-2026-03.csv.gz')).toMatchObject({ updated: later.changed.size, rejected: 2 });
+    expect(later.changed.size).toBe(680);
+    const inputs = twoStep.inputs as InputRow[];
+    expect((files.get('leads') as Table).rows.length).toBe(1352);
+    expect(rx.changed.size).toBe(333);
+    expect(inputs.find((f) => f.file === 'leads-2026-02.csv.gz')).toMatchObject({
+      rows: 1352 + 10 + 6,
+      accepted: 333 + 10,
+      updated: 333,
+      rejected: 2 + 6, // the export's 2 invalid rows, and the second rows of a lead in one file
+    });
+    for (const f of inputs) expect(f.rows, f.file).toBe(f.accepted + f.rejected + f.duplicates);
+    // in the one-shot run the re-export loads first: leads.csv's changed rows are the updates
+    const leadsUpdated = (r: Record<string, unknown>) => (r.inputs as InputRow[]).filter((f) => f.table === 'leads').map((f) => [f.file, f.updated]);
+    expect(leadsUpdated(oneShot)).toEqual([['leads-2026-02.csv.gz', 0], ['leads.csv.gz', 333]]);
+    expect(monthlyAgreement(twoStep)).toEqual([]);
+    expect(monthlyAgreement(fromDb)).toEqual([]);
+    expect((twoStep.monthly as { month: string; studio_id: string | null }[]).filter((m) => m.studio_id === null).map((m) => m.month)).toEqual(['2025-11', '2025-12', '2026-01']);
+  }, 60_000);
 });
