@@ -14,6 +14,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { build, isStale } from '../../scripts/build.mjs';
 import {
   differences,
   findings,
@@ -40,6 +41,8 @@ interface Case {
   name: string;
   shape: Shape;
   format: Format;
+  /** The re-exports' format, when not the export's (the CRM's tool writes another). */
+  reexportFormat?: Format;
   /** The re-export's file name without extension; 'leads' = the same name as the first export's. */
   reexport: string;
   kinds: Change[];
@@ -75,9 +78,18 @@ const CASES: Case[] = [
   { name: 'seed17-three-files', shape: shape(17, 5, 4, 15000), format: 'csv', reexport: 'leads_2', kinds: TIMESTAMPS, every: 6, add: 4, third: true },
   { name: 'seed29-cumulative-same-name', shape: shape(29, 4, 4, 14000), format: 'csv', reexport: 'leads', kinds: TIMESTAMPS, every: 5, add: 8, cumulative: true, wholeOptOuts: true },
   { name: 'seed31-cumulative-gz', shape: shape(31, 7, 4, 18000, '2026-05'), format: 'gz', reexport: 'leads-2026-09', kinds: TIMESTAMPS, every: 8, cumulative: true, wholeOptOuts: true },
+  { name: 'seed37-csv-reexport-jsonl', shape: shape(37, 3, 3, 10000, '2026-04'), format: 'csv', reexportFormat: 'jsonl', reexport: 'leads_2026_07', kinds: TIMESTAMPS, every: 4, add: 4 },
+  { name: 'seed41-gz-reexport-parquet', shape: shape(41, 5, 4, 15000), format: 'gz', reexportFormat: 'parquet', reexport: 'leads-2026-05', kinds: TIMESTAMPS, every: 5, add: 4 },
   { name: 'seed19-past-months', shape: shape(19, 4, 4, 14000), format: 'csv', reexport: 'leads_reexport', kinds: ['later'], every: 4, add: 6, pastMonths: true },
   { name: 'seed23-past-months-zones', shape: shape(23, 6, 3, 12000, '2026-02'), format: 'gz', reexport: 'leads-2026-05', kinds: ['later'], every: 2, pastMonths: true, zones: ['Asia/Tokyo', 'America/Anchorage', 'Europe/Berlin'] },
 ];
+
+// the cases run bin/optout.mjs, which runs dist/: never yesterday's worker
+const stale = isStale();
+if (stale) {
+  process.stdout.write(`dist/ is out of date (${stale}): building it\n`);
+  await build();
+}
 
 const { values, positionals } = parseArgs({ options: { keep: { type: 'boolean', default: false } }, allowPositionals: true });
 const root = await tempDir(tmpdir(), 'optout-history-check-');
@@ -99,10 +111,18 @@ async function check(c: Case): Promise<string[]> {
   const oneShotName = c.reexport === 'leads' ? 'leads_z' : c.reexport;
   const opts = c.timezone ? ['--timezone', c.timezone] : [];
   const db = path.join(dir, 'history.duckdb');
-  const w = (name: string, m: Map<string, Table>) => writeExportAs(path.join(dir, name), m, c.format);
+  const reexports = new Set([c.reexport, `${c.reexport}_3`, oneShotName]);
+  const rxFormat = c.reexportFormat ?? c.format;
+  const w = async (name: string, m: Map<string, Table>) => {
+    await writeExportAs(path.join(dir, name), new Map([...m].filter(([b]) => !reexports.has(b) || rxFormat === c.format)), c.format);
+    return writeExportAs(path.join(dir, name), new Map([...m].filter(([b]) => reexports.has(b) && rxFormat !== c.format)), rxFormat);
+  };
 
   // the steps: the first month, then (three files) the second month with the first re-export
-  const steps: { folder: Map<string, Table>; month?: string; file?: string; rx?: Reexport }[] = [{ folder: first, month: c.shape.start }];
+  const steps: { folder: Map<string, Table>; month?: string; file?: string; rx?: Reexport }[] = [
+    // the first step reviews its default month (the one it holds), but for three files
+    { folder: first, month: c.third ? c.shape.start : undefined },
+  ];
   let rx2: Reexport | null = null;
   if (c.third) {
     const second = c.shape.start.replace(/-(\d\d)$/, (_m, mm: string) => `-${String(Number(mm) + 1).padStart(2, '0')}`);
@@ -134,7 +154,7 @@ async function check(c: Case): Promise<string[]> {
     if (i === 0) leadsRejected.push((inputs.find((f) => f.file === `leads${ext(c.format, 'leads')}`) as InputRow).rejected);
     if (s.rx && s.file) {
       // the re-export's entry is the last of its name (a same-named file is loaded again)
-      const name = `${s.file}${ext(c.format, s.file)}`;
+      const name = `${s.file}${ext(rxFormat, s.file)}`;
       const f = inputs.filter((x) => x.file === name).pop();
       const want = { updated: s.rx.changed.size, accepted: s.rx.changed.size + (i === 1 ? s.rx.added : 0), rejected: (leadsRejected[0] ?? 0) + s.rx.conflicts };
       const got = { updated: f?.updated, accepted: f?.accepted, rejected: f?.rejected };
