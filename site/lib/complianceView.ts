@@ -48,7 +48,7 @@ export function checkTitle(c: ComplianceRow): string {
 }
 
 export function checkView(data: SiteData, c: ComplianceRow): CheckView {
-  const slug = new Map(data.studios.map((s) => [s.id, s.slug]));
+  const slug = new Map(data.studios.map((s) => [s.name, s.slug]));
   const text = CHECK_TEXT[c.check];
   return {
     anchor: CHECK_ANCHOR[c.check],

@@ -86,8 +86,29 @@ describe('the overview of the sample', () => {
 
   it('names the rate each alert level is about', () => {
     const t = text(page('index.html'));
-    expect(t).toContain("Studio s1 in September: the 7-day opt-out rate was above 1.3% on 14 days, and a single day's opt-out rate was at or above 5% on 1 day.");
+    expect(t).toContain("Palm Yoga in September: the 7-day opt-out rate was above 1.3% on 14 days, and a single day's opt-out rate was at or above 5% on 1 day.");
     expect(t).not.toContain('; at or above 5%');
+  });
+});
+
+describe('the studios of the sample, by their names (s1 Palm Yoga, s2 Iron Works Gym, s3 Lotus Pilates)', () => {
+  it('titles each studio\'s spikes with its name, and names their pages after it', () => {
+    const spikes = [...files.keys()].filter((f) => f.startsWith('spikes/')).sort();
+    expect(spikes).toContain('spikes/2026-09-09-palm-yoga.html');
+    expect(spikes).toContain('spikes/2026-09-23-iron-works-gym.html');
+    expect(page('spikes/2026-09-09-palm-yoga.html')).toContain('<h1>Spike: Palm Yoga, 9 Sep 2026</h1>');
+    expect(text(page('spikes.html'))).toContain('Iron Works Gym, 23 Sep 2026');
+    expect(text(page('studios/lotus-pilates.html'))).toContain('Spikes at Lotus Pilates');
+    expect(text(page('compliance.html'))).toContain('Iron Works Gym');
+  });
+
+  it('never shows a studio id, in any page, chart, label or title', () => {
+    for (const [file, html] of files) {
+      if (!file.endsWith('.html')) continue;
+      const seen = `${text(html)} ${[...html.matchAll(/\b(?:aria-label|title)="([^"]*)"/g)].map((m) => m[1]).join(' ')} ${[...html.matchAll(/<text\b[^>]*>([\s\S]*?)<\/text>/g)].map((m) => m[1]).join(' ')}`;
+      // campaigns keep their ids (s1-weekly-2026-09-07): only a bare s1, s2 or s3 is a studio
+      expect(seen.match(/(?<![\w-])s[1-3](?![\w-])/g), file).toBeNull();
+    }
   });
 });
 
@@ -132,7 +153,7 @@ describe('the spike pages of the sample', () => {
   });
 
   it('names a campaign only for the cause that is about one: three causes of one spike are not all "Campaign: s3-open-house"', () => {
-    const t = text(page('spikes/2026-09-11-s3.html'));
+    const t = text(page('spikes/2026-09-11-lotus-pilates.html'));
     expect(t.match(/Campaign "s3-open-house-2026-09-11"/g)).toHaveLength(1);
     expect(t).toContain('Leads who had already asked to stop · about 6 more opt-outs than usual');
   });
@@ -141,7 +162,7 @@ describe('the spike pages of the sample', () => {
     const freq = text(page('spikes/2026-09-16-all.html'));
     expect(freq).toContain('Leads who had 4 or more texts that week · about 40 more opt-outs than usual');
     expect(freq).not.toContain('7 or more texts ·');
-    const night = text(page('spikes/2026-09-24-s1.html'));
+    const night = text(page('spikes/2026-09-24-palm-yoga.html'));
     expect(night).toContain('Leads texted before 08:00 or after 21:00 local time · about 10 more opt-outs than usual');
   });
 

@@ -255,8 +255,9 @@ export const DIMENSION_CATALOG = {
     column: 'Studio',
     noun: 'studio',
     anchor: 'studio',
-    about: 'Each studio in the export.',
-    subject: (label) => `Studio ${label}`,
+    about: 'Each studio in the export, by its name.',
+    // the label is the studio's name as the site shows it (site/lib/load.ts): "Palm Yoga"
+    subject: (label) => label,
   },
   campaign: {
     // campaign_id is of the key's type already: the fact table casts it once per campaign
