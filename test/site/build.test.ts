@@ -232,7 +232,7 @@ describe('escaping and masking (hostile export)', () => {
     expect(files.get('studios.html')).toContain('(•••) •••-0000');
     expect(files.has('studios/studio-0000.html')).toBe(true);
     expect(files.get('studios/studio-0000.html')).toContain('<h1>(•••) •••-0000</h1>');
-    expect(files.get('cohorts.html')).toContain('call (•••) •••-0177 &amp; &quot;friends&quot;');
+    expect(files.get('cohorts.html')).toContain('Call (•••) •••-0177 &amp; &quot;friends&quot;');
   });
 
   it('masks the studio in the downloads too, and leaves out the Parquet files it cannot mask', () => {

@@ -191,8 +191,8 @@ describe('the wording rules, on their own', () => {
 
   it('says a part larger than the whole in a plain sentence, in whole opt-outs', () => {
     const caption = decompositionCaption('lead_source', [row('list_import', 9.5, 9.45), row('walk_in', -0.4, -0.6)], 17.99);
-    expect(caption).toBe("list_import carried 19 extra opt-outs, more than the spike's 18 in all, as other groups had 1 fewer than usual: 10 because more texts went to it, 9 because it opted out more than usual. Bars left of zero are fewer opt-outs than usual: fewer texts went to that group, or it opted out less.");
-    expect(decompositionCaption('lead_source', [row('web_form', 0.04, 5.6)], 10.3)).toBe('web_form carried about 6 of the 10 extra opt-outs: mostly because it opted out more than usual.');
+    expect(caption).toBe("List import carried 19 extra opt-outs, more than the spike's 18 in all, as other groups had 1 fewer than usual: 10 because more texts went to it, 9 because it opted out more than usual. Bars left of zero are fewer opt-outs than usual: fewer texts went to that group, or it opted out less.");
+    expect(decompositionCaption('lead_source', [row('web_form', 0.04, 5.6)], 10.3)).toBe('Web form carried about 6 of the 10 extra opt-outs: mostly because it opted out more than usual.');
     expect(decompositionCaption('campaign_type', [row('targeted', 0.2, 27.8)], 27.9)).toBe('Targeted campaign carried all of the 28 extra opt-outs: mostly because it opted out more than usual.');
   });
 
