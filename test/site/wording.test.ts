@@ -112,6 +112,49 @@ describe('the studios of the sample, by their names (s1 Palm Yoga, s2 Iron Works
   });
 });
 
+describe('plain words and one way of writing numbers, on every page but the methodology', () => {
+  /** Every text a reader sees or hears: the page's text, the titles and text alternatives, the charts' text. */
+  const seen = (html: string): string =>
+    `${text(html)} ${[...html.matchAll(/\b(?:aria-label|title)="([^"]*)"/g)].map((m) => m[1]).join(' ')} ${[...html.matchAll(/<text\b[^>]*>([\s\S]*?)<\/text>/g)].map((m) => text(m[1] as string)).join(' ')}`;
+  const pages = (): [string, string][] => [...files].filter(([f]) => f.endsWith('.html') && f !== 'methodology.html');
+
+  it('leaves the statisticians\' words to the methodology page', () => {
+    const jargon = /\b(?:Wilson|empirical|Bayes(?:ian)?|Laney|Kitagawa|Poisson|overdispersion|binomial|z-tests?|Holm|p-values?|shrunk|lift|adjusted rate|baseline|decomposition|sigma)\b/gi;
+    for (const [file, html] of pages()) expect(seen(html).match(jargon), file).toBeNull();
+    const method = text(page('methodology.html'));
+    for (const word of ['Wilson', 'empirical-Bayes', 'Laney', 'Kitagawa']) expect(method).toContain(word);
+    // the page opens with the summary in plain words, before the rules
+    expect(method.indexOf('In short')).toBeLessThan(method.indexOf('Reading the export'));
+    expect(method.slice(method.indexOf('In short'), method.indexOf('Reading the export'))).not.toMatch(jargon);
+  });
+
+  it('says what the columns of the breakdowns mean in words, and how to read each funnel plot', () => {
+    const cohorts = page('cohorts.html');
+    expect(cohorts.match(/<th scope="col" class="num">× the month&#39;s rate<\/th>/g)).toHaveLength(11);
+    expect(cohorts.match(/<th scope="col" class="num">Rate allowing for small groups<\/th>/g)).toHaveLength(11);
+    expect(cohorts.match(/<p class="how-to">How to read it: /g)).toHaveLength(11);
+  });
+
+  it('writes every percentage one way: two decimals below 1%, one from 1% to 99.9%, whole for shares and levels', () => {
+    const one = /^(?:\d+%|0\.\d\d%|[1-9]\d?\.\d%|<0\.01%|>99\.9%)$/;
+    let count = 0;
+    for (const [file, html] of pages()) {
+      for (const m of text(html).matchAll(/[<>]?\d[\d.,]*%/g)) {
+        count++;
+        expect(m[0], `${file}: ${m[0]}`).toMatch(one);
+      }
+    }
+    expect(count).toBeGreaterThan(1000);
+    // a share of the month's opt-outs reads the same on the compliance page as on the overview
+    expect(text(page('compliance.html'))).not.toMatch(/\(\d+\.\d% of the month's\)/);
+  });
+
+  it('writes lead sources in words, not as keys', () => {
+    for (const [file, html] of pages()) expect(text(html), file).not.toMatch(/\b(?:list_import|web_form|facebook_lead_ad|walk_in|staff_entry)\b/);
+    expect(text(page('index.html'))).toContain('Leads from list import: 5.0% opt-out rate');
+  });
+});
+
 describe('the spike pages of the sample', () => {
   const spikePages = (): [string, string][] => [...files].filter(([f]) => f.startsWith('spikes/') && f.endsWith('.html'));
 
