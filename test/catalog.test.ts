@@ -123,6 +123,18 @@ describe('the dimensions', () => {
     expect(keyLabel('day_of_week', 'sun')).toBe('Sunday');
     expect(keyLabel('studio', 'unknown')).toBe('Unknown');
     expect(keyLabel('campaign', 'spring-2026')).toBe('spring-2026');
+    expect(keyLabel('campaign', 's1_spring')).toBe('s1_spring');
+  });
+
+  it('write a lead source or a kind of text from the data in words, never as a key with underscores', () => {
+    expect(keyLabel('lead_source', 'list_import')).toBe('List import');
+    expect(keyLabel('lead_source', 'facebook__lead_ad')).toBe('Facebook lead ad');
+    expect(keyLabel('lead_source', 'unknown')).toBe('Unknown');
+    expect(groupSubject('lead_source', 'list_import')).toBe('Leads from list import');
+    expect(groupSubject('lead_source', 'unknown')).toBe('Leads with no source on record');
+    expect(keyLabel('campaign_type', 'drip_campaign')).toBe('Drip campaign');
+    expect(groupSubject('campaign_type', 'drip_campaign')).toBe('Drip campaign texts');
+    expect(keyLabel('campaign_type', 'blast')).toBe('Blast (500+ leads)');
     expect(new Set(DIMENSIONS.map((d) => DIMENSION_CATALOG[d].anchor)).size).toBe(DIMENSIONS.length);
   });
 });

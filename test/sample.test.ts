@@ -104,7 +104,7 @@ describe('spikes in the bundled sample', () => {
       { studio: 's2', start: '2026-09-28', end: '2026-09-28', cause: 'irrelevant_content' },
     ]);
     const first = report.spikes.find((s) => s.studio_id === 's1' && s.start === '2026-09-09');
-    expect(first?.causes[0]?.evidence).toMatch(/^\d+ of the \d+ extra opt-outs came from \d+ texts to \d+ leads whose consent was never verified: .*100 of those leads came in together on 2026-09-08 from list_import\.$/);
+    expect(first?.causes[0]?.evidence).toMatch(/^\d+ of the \d+ extra opt-outs came from \d+ texts to \d+ leads whose consent was never verified: .*100 of those leads came in together on 8 Sep 2026, from the source "list import"\.$/);
     expect(first?.causes[0]?.action).toMatch(/^Get permission first/);
   });
 });

@@ -220,6 +220,10 @@ export function funnelCaption(dimension: Dimension, rows: CohortRow[]): string {
   return `${parts} the 99.8% limits: ${above.length + below.length === 1 ? 'this group differs' : 'these groups differ'} from the month's rate by more than chance, given ${above.length + below.length === 1 ? 'its' : 'their'} size.`.replace(/^./, (c) => c.toUpperCase());
 }
 
+/** The one sentence under every funnel plot: how to read it. */
+export const FUNNEL_HOW_TO =
+  "How to read it: each dot is a group, placed by its texts (across) and its opt-out rate (up); the lines around the month's rate narrow as groups grow, and a dot outside the solid lines is further from the month's rate than chance would take a group of its size.";
+
 export function funnelFigure(dimension: Dimension, rows: CohortRow[], overall: number, o: { id: string; note?: string; width?: number }): Figure {
   const pts = points(dimension, rows);
   const text = DIMENSION_TEXT[dimension];
@@ -229,6 +233,7 @@ export function funnelFigure(dimension: Dimension, rows: CohortRow[], overall: n
     id: o.id,
     title: `${text.title}: funnel plot`,
     caption,
+    howTo: FUNNEL_HOW_TO,
     svg: toSvg(funnelPlot(pts, { width: o.width ?? 560, overall }), alt),
     narrow: toSvg(funnelPlot(pts, { width: NARROW, overall, narrow: true }), alt),
     legend: [

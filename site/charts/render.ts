@@ -40,6 +40,8 @@ export interface Figure {
   id: string;
   title: string;
   caption: string;
+  /** How to read a chart of an unusual kind (the funnel plots), in one sentence under the caption. */
+  howTo?: string;
   svg: string;
   /** The same chart drawn for a phone (NARROW px wide, fewer ticks), shown instead of `svg` on narrow screens. */
   narrow?: string;

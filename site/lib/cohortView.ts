@@ -34,9 +34,9 @@ export function cohortTable(dimension: Dimension, rows: CohortRow[], note?: stri
       { label: 'Opt-outs', numeric: true },
       { label: 'Rate', numeric: true },
       { label: '95% interval', numeric: true },
-      { label: 'Lift', numeric: true },
+      { label: "× the month's rate", numeric: true },
       { label: 'Vs the month' },
-      { label: 'Adjusted rate', numeric: true },
+      { label: 'Rate allowing for small groups', numeric: true },
       { label: lastMonth, numeric: true },
     ],
     rows: rows.map((r) => [

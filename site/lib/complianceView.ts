@@ -1,6 +1,6 @@
 import { complianceFigure } from '../charts/operations.ts';
 import type { Figure } from '../charts/render.ts';
-import { day, int, pct, plural } from './format.ts';
+import { day, int, pct, plural, share } from './format.ts';
 import { CHECK_ANCHOR, CHECK_TEXT } from './labels.ts';
 import type { SiteData } from './load.ts';
 import { studioHref } from './paths.ts';
@@ -48,7 +48,7 @@ export function checkTitle(c: ComplianceRow): string {
 }
 
 export function checkView(data: SiteData, c: ComplianceRow): CheckView {
-  const slug = new Map(data.studios.map((s) => [s.id, s.slug]));
+  const slug = new Map(data.studios.map((s) => [s.name, s.slug]));
   const text = CHECK_TEXT[c.check];
   return {
     anchor: CHECK_ANCHOR[c.check],
@@ -92,7 +92,8 @@ export function policyView(report: ReportData): PolicyView | null {
   const policies = report.policies;
   if (!policies || policies.length === 0) return null;
   const attributed = report.totals.attributed_opt_outs;
-  const shareOf = (n: number): string => (attributed > 0 ? pct(n / attributed) : '–');
+  // a share of the month's opt-outs: a whole percent, as the overview gives it
+  const shareOf = (n: number): string => (attributed > 0 ? share(n / attributed) : '–');
   const single = policies.filter((p) => p.policy !== 'all_of_the_above');
   const best = [...single].sort((a, b) => b.opt_outs_avoided - a.opt_outs_avoided)[0];
   const all = policies.find((p) => p.policy === 'all_of_the_above');
@@ -104,7 +105,7 @@ export function policyView(report: ReportData): PolicyView | null {
     table: {
       columns: [{ label: 'Policy' }, { label: 'Texts not sent', numeric: true }, { label: 'Opt-outs avoided', numeric: true }, { label: "Of the month's opt-outs", numeric: true }],
       rows: policies.map((p) => [p.description, int(p.messages_avoided), int(p.opt_outs_avoided), shareOf(p.opt_outs_avoided)]),
-      note: 'Opt-outs attributed to the texts a policy would have stopped; a lead may have opted out later anyway.',
+      note: 'Opt-outs traced to the texts a policy would have stopped; a lead may have opted out later anyway.',
     },
   };
 }

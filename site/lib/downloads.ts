@@ -14,7 +14,7 @@ export const SAFE_TABLES = ['cohorts', 'trend', 'totals', 'compliance', 'deliver
 export type SafeTable = (typeof SAFE_TABLES)[number];
 
 export const TABLE_TEXT: Record<SafeTable, string> = {
-  cohorts: 'Every group of every breakdown: texts, opt-outs, rate, interval, lift, flag and last month.',
+  cohorts: "Every group of every breakdown: texts, opt-outs, rate, 95% interval, times the month's rate, above or below the month, and last month.",
   trend: 'Texts and opt-outs per day and studio over the three months (empty studio = all studios).',
   totals: 'The headline numbers of the month and the month before.',
   compliance: 'Each compliance check per studio (empty studio = all studios).',

@@ -141,8 +141,10 @@ export function storyline(data: SiteData): string | null {
   if (top) {
     const what = cause ? ` came mostly from ${CAUSE_TEXT[cause.cause].toLowerCase()}` : ' had no single cause';
     const single = inMonth.length === 1;
-    const when = `${dayRange(top.spike.start, top.spike.end)}${top.spike.studio_id === null ? '' : `, ${top.where.toLowerCase()}`}`;
-    parts.push(single ? `The one spike (${top.where.toLowerCase()}, ${dayRange(top.spike.start, top.spike.end)})${what}.` : `Of ${spikeCount(inMonth)}, the largest (${when})${what}.`);
+    const when = `${dayRange(top.spike.start, top.spike.end)}${top.spike.studio_id === null ? '' : `, ${top.where}`}`;
+    // a studio's name as written; "all studios" in lower case inside the sentence
+    const where = top.spike.studio_id === null ? 'all studios' : top.where;
+    parts.push(single ? `The one spike (${where}, ${dayRange(top.spike.start, top.spike.end)})${what}.` : `Of ${spikeCount(inMonth)}, the largest (${when})${what}.`);
   }
   const policy = (data.report.policies ?? []).filter((p) => p.policy !== 'all_of_the_above').sort((a, b) => b.opt_outs_avoided - a.opt_outs_avoided)[0];
   const attributed = data.report.totals.attributed_opt_outs;
@@ -256,7 +258,7 @@ export function findings(data: SiteData, limits = { spikes: 3, groups: 5 }): Fin
   const inMonth = report.threshold_breaches.filter((b) => b.date >= report.period.start && b.date <= report.period.end);
   const byStudio = new Map<string, typeof inMonth>();
   for (const b of inMonth) byStudio.set(b.studio_id, [...(byStudio.get(b.studio_id) ?? []), b]);
-  const slug = new Map(data.studios.map((s) => [s.id, s.slug]));
+  const slug = new Map(data.studios.map((s) => [s.name, s.slug]));
   const monthName = month(report.period.month, false);
 
   return [
@@ -294,7 +296,7 @@ export function findings(data: SiteData, limits = { spikes: 3, groups: 5 }): Fin
       items: [...byStudio].map(([studio, list]) => {
         const weekly = list.filter((b) => b.rule === 'rolling_7d_above_1.3pct').length;
         const daily = list.filter((b) => b.rule === 'day_at_or_above_5pct');
-        return { text: `Studio ${studio} in ${monthName}: ${breachSentence(weekly, daily.length)}.`, href: studioHref(slug.get(studio) ?? ''), link: `Studio ${studio}` };
+        return { text: `${studio} in ${monthName}: ${breachSentence(weekly, daily.length)}.`, href: studioHref(slug.get(studio) ?? ''), link: "The studio's page" };
       }),
       more: null,
       empty: `No studio crossed the 1.3% weekly or 5% daily alert level in ${monthName}.`,

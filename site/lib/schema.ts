@@ -151,6 +151,10 @@ export const reportSchema = z.object({
   previous_period: coveredMonth,
   /** The local dates of the export's first and last message (any direction or status, any studio). */
   coverage: z.object({ start: isoDate, end: isoDate }),
+  studios: z
+    .array(z.object({ studio_id: z.string(), name: z.string().nullable().describe("the studio's name in studios.csv; null when the export has none"), timezone: z.string() }))
+    .default([])
+    .describe('every studio the export names, by studio_id: its name (the site shows a studio by it; by its id when it has none) and the IANA time zone of its local dates'),
   parameters: z
     .object({ timezone: z.string(), region: z.string(), attribution_hours: z.number(), blast_size: z.number() })
     .optional()

@@ -48,36 +48,36 @@ export interface StudioPage {
 
 export function studioPage(data: SiteData, studio: StudioRef): StudioPage {
   const { report } = data;
-  const row = report.cohorts.studio.find((r) => r.key === studio.id);
+  const row = report.cohorts.studio.find((r) => r.key === studio.name);
   const name = month(report.period.month, false);
   const lede = row
-    ? `In ${name}, ${pct(row.rate)} of the texts of studio ${studio.id} led to an opt-out${row.lift !== null ? `: ${times(row.lift)} the rate of all studios (${pct(report.totals.rate)})` : ''}${row.flag === 'high' ? ', clearly above it' : row.flag === 'low' ? ', clearly below it' : ''}.`
-    : `No text of studio ${studio.id} reached a lead in ${name}.`;
-  const spikes = data.spikes.filter((s) => s.spike.studio_id === studio.id);
-  const delivery = report.deliverability.filter((d) => d.studio_id === studio.id);
+    ? `In ${name}, ${pct(row.rate)} of the texts of ${studio.name} led to an opt-out${row.lift !== null ? `: ${times(row.lift)} the rate of all studios (${pct(report.totals.rate)})` : ''}${row.flag === 'high' ? ', clearly above it' : row.flag === 'low' ? ', clearly below it' : ''}.`
+    : `No text of ${studio.name} reached a lead in ${name}.`;
+  const spikes = data.spikes.filter((s) => s.spike.studio_id === studio.name);
+  const delivery = report.deliverability.filter((d) => d.studio_id === studio.name);
   const months = [...new Set(report.deliverability.map((d) => d.month))].sort();
   return {
     lede,
     kpis: studioKpis(row, report.previous_totals.month, comparisonNote(report)),
     trend: trendFigure(
-      report.trend.filter((r) => r.studio_id === studio.id),
-      { id: 'trend', who: `studio ${studio.id}`, month: report.period.month, coverage: report.coverage, shades: spikes.map((s) => s.spike) },
+      report.trend.filter((r) => r.studio_id === studio.name),
+      { id: 'trend', who: studio.name, month: report.period.month, coverage: report.coverage, shades: spikes.map((s) => s.spike) },
     ),
     spikes: spikeTable(spikes),
     breaches: {
       columns: [{ label: 'Day' }, { label: 'Alert' }, { label: 'Texts', numeric: true }, { label: 'Opt-outs', numeric: true }, { label: 'Rate', numeric: true }],
-      rows: report.threshold_breaches.filter((b) => b.studio_id === studio.id).map((b) => [day(b.date), BREACH_TEXT[b.rule], int(b.reached), int(b.opt_outs), pct(b.rate)]),
+      rows: report.threshold_breaches.filter((b) => b.studio_id === studio.name).map((b) => [day(b.date), BREACH_TEXT[b.rule], int(b.reached), int(b.opt_outs), pct(b.rate)]),
     },
     checks: {
       columns: [{ label: 'Rule' }, { label: 'Texts', numeric: true }, { label: 'Leads', numeric: true }],
       rows: report.compliance.map((c) => {
-        const s = c.studios.find((x) => x.studio_id === studio.id);
+        const s = c.studios.find((x) => x.studio_id === studio.name);
         return [{ text: CHECK_TEXT[c.check].title, href: href(`compliance.html#${CHECK_ANCHOR[c.check]}`) }, int(s?.messages ?? 0), int(s?.leads ?? 0)];
       }),
     },
     delivery:
       delivery.length > 0
-        ? deliveryFigure(delivery, { id: 'delivery', studio: `studio ${studio.id}`, codes: errorOrder(report.deliverability), months, reviewMonth: report.period.month, coverage: report.coverage, top: deliveryTop(report.deliverability, months) })
+        ? deliveryFigure(delivery, { id: 'delivery', studio: studio.name, codes: errorOrder(report.deliverability), months, reviewMonth: report.period.month, coverage: report.coverage, top: deliveryTop(report.deliverability, months) })
         : null,
   };
 }
@@ -98,17 +98,17 @@ export function studiosTable(data: SiteData): TableModel {
       { label: 'Rules broken', numeric: true },
     ],
     rows: data.studios.map((s) => {
-      const row = report.cohorts.studio.find((r) => r.key === s.id);
-      const alertDays = new Set(report.threshold_breaches.filter((b) => b.studio_id === s.id && b.date >= report.period.start).map((b) => b.date)).size;
-      const broken = report.compliance.filter((c) => c.studios.some((x) => x.studio_id === s.id && x.messages > 0)).length;
+      const row = report.cohorts.studio.find((r) => r.key === s.name);
+      const alertDays = new Set(report.threshold_breaches.filter((b) => b.studio_id === s.name && b.date >= report.period.start).map((b) => b.date)).size;
+      const broken = report.compliance.filter((c) => c.studios.some((x) => x.studio_id === s.name && x.messages > 0)).length;
       return [
-        { text: s.id, href: studioHref(s.slug) },
+        { text: s.name, href: studioHref(s.slug) },
         int(row?.reached ?? 0),
         int(row?.opt_outs ?? 0),
         row ? pct(row.rate) : '–',
         row?.flag === 'high' ? 'Above' : row?.flag === 'low' ? 'Below' : row ? 'Within chance' : '–',
         row?.previous ? pct(row.previous.rate) : '–',
-        int(data.spikes.filter((x) => x.spike.studio_id === s.id).length),
+        int(data.spikes.filter((x) => x.spike.studio_id === s.name).length),
         int(alertDays),
         `${broken} of ${report.compliance.length}`,
       ];

@@ -18,6 +18,11 @@ describe('golden: test/fixtures/edge-cases', () => {
     const config = normalizeConfig({ input: path.join(EXAMPLE, 'input'), out, month: expected.period.month, site: false });
     const { report } = await run(config, { progress: () => undefined });
     expect(report.period.month).toBe(expected.period.month);
+    // the studios by id, with the name and time zone of studios.csv: the site names them by it
+    expect(report.studios).toEqual([
+      { studio_id: 'bf', name: 'Bay Fit', timezone: 'America/New_York' },
+      { studio_id: 'pa', name: 'Palm Studio', timezone: 'America/Los_Angeles' },
+    ]);
     expect(report.inputs.map(({ file, rows, accepted, rejected, duplicates }) => ({ file, rows, accepted, rejected, duplicates }))).toEqual(
       expected.inputs,
     );

@@ -123,7 +123,7 @@ describe.skipIf(chromiumMissing)("the sample's site on a phone and a desktop, an
     pages = (await filesUnder(built.site)).filter((f) => f.endsWith('.html'));
   }, 180_000);
 
-  it.each([390, 1280])('fits %i px: no sideways scroll, no chart wider than the screen, no chart text cut', async (width) => {
+  it.each([390, 1280])('fits %i px: no sideways scroll, no chart wider than the screen, no chart text or table caption cut', async (width) => {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
     const found: string[] = [];
     let charts = 0;
@@ -142,6 +142,14 @@ describe.skipIf(chromiumMissing)("the sample's site on a phone and a desktop, an
             if (b.width === 0) continue;
             if (b.left < box.left - 1 || b.right > box.right + 1 || b.top < box.top - 1 || b.bottom > box.bottom + 1) problems.push('text "' + t.textContent + '" outside svg ' + i);
           }
+        }
+        // a table's caption is read in its box, not cut at the screen's edge while the table scrolls sideways
+        for (const c of document.querySelectorAll('.table-wrap caption:not(.visually-hidden)')) {
+          const wrap = c.closest('.table-wrap').getBoundingClientRect();
+          const range = document.createRange();
+          range.selectNodeContents(c);
+          const b = range.getBoundingClientRect();
+          if (b.width > 0 && b.right > wrap.right + 1) problems.push('caption "' + c.textContent.trim().slice(0, 60) + '" cut at the edge of its table');
         }
         const sw = document.scrollingElement.scrollWidth;
         if (sw > vw) problems.push('the page is ' + sw + ' px wide');

@@ -109,6 +109,34 @@ describe.each(['edge', 'hostile'] as const)('the site built from the %s export',
   });
 });
 
+describe('studios by their names (edge-case export: pa is Palm Studio, bf is Bay Fit)', () => {
+  /** Every text a reader sees or hears: the page's text, its title, the charts' text and labels. */
+  const visible = (html: string): string =>
+    html
+      .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
+      .replace(/\b(?:aria-label|title)="([^"]*)"/g, ' $1 ')
+      .replace(/<[^>]+>/g, ' ');
+
+  it('heads, titles and links each studio\'s page with its name, and names the file after it', () => {
+    const { files } = site('edge');
+    expect([...files.keys()].filter((f) => f.startsWith('studios/')).sort()).toEqual(['studios/bay-fit.html', 'studios/palm-studio.html']);
+    const page = files.get('studios/palm-studio.html') ?? '';
+    expect(page).toContain('<h1>Palm Studio</h1>');
+    expect(page).toContain('<title>Palm Studio · Opt-out report, March 2026</title>');
+    expect(page).toContain('of the texts of Palm Studio led to an opt-out');
+    expect(page).toContain('Opt-out rate by day, Palm Studio');
+    expect(files.get('studios.html')).toContain('<a href="studios/palm-studio.html">Palm Studio</a>');
+    expect(files.get('cohorts.html')).toContain('<th scope="row">Bay Fit</th>');
+    expect(files.get('compliance.html')).toContain('<a href="studios/bay-fit.html">Bay Fit</a>');
+  });
+
+  it('never shows a studio by its id, on any page, chart or title', () => {
+    for (const [file, text] of site('edge').html) {
+      expect(visible(text), file).not.toMatch(/(?<![\w-])(?:pa|bf)(?![\w-])/);
+    }
+  });
+});
+
 describe('the overview of the edge-case export', () => {
   it('opens with "Do these first": the one action that avoids an opt-out, with its number and its evidence', () => {
     // March's opt-outs: pa-7's (no consent on record) is the only one a policy would have avoided
@@ -153,7 +181,7 @@ describe('a partial review month (the edge-case export covers 28 February to 27 
     const changes = [...index.matchAll(/<dd class="kpi-change ([^"]+)">([^<]*)<\/dd>\s*<dd class="kpi-partial">([^<]*)<\/dd>/g)].map((m) => [m[1], m[3]]);
     expect(changes).toHaveLength(5);
     for (const change of changes) expect(change).toEqual(['tone-neutral', 'March partial: 1–27 Mar only; February partial: 28 Feb only']);
-    expect(files.get('studios/pa.html')).toContain('<dd class="kpi-partial">March partial: 1–27 Mar only; February partial: 28 Feb only</dd>');
+    expect(files.get('studios/palm-studio.html')).toContain('<dd class="kpi-partial">March partial: 1–27 Mar only; February partial: 28 Feb only</dd>');
     // the tables' last-month columns
     expect(files.get('cohorts.html')?.match(/<th scope="col" class="num">Last month \(28 Feb 2026 only\)<\/th>/g)).toHaveLength(DIMENSIONS.length);
     expect(files.get('studios.html')).toContain('Last month (28 Feb 2026 only)');
@@ -162,7 +190,7 @@ describe('a partial review month (the edge-case export covers 28 February to 27 
   it('shades the days with no data in the trend charts and lightens partial months in the deliverability charts', () => {
     const { files } = site('edge');
     const partial = 'Partial months, shaded where there is no data: January 2026 (no data), February 2026 (28 Feb 2026 only), March 2026 (1–27 Mar 2026 only).';
-    for (const page of ['index.html', 'studios/pa.html', 'studios/bf.html']) {
+    for (const page of ['index.html', 'studios/palm-studio.html', 'studios/bay-fit.html']) {
       expect(files.get(page), page).toContain(partial);
       expect(files.get(page), page).toContain('No data (partial month)');
     }
@@ -184,12 +212,27 @@ describe('escaping and masking (hostile export)', () => {
     expect(cohorts).not.toMatch(/<img|<b>Spring/);
   });
 
-  it('names the studio that is a phone number by its last 4 digits, on its own page', () => {
+  it('shows a studio name with markup and a number as text, the number masked, in its heading, title, file name and tables', () => {
+    const { files, html } = site('hostile');
+    const name = 'Palm &lt;i&gt;Studio&lt;/i&gt; (•••) •••-0199';
+    expect(files.get('studios/palm-i-studio-i-0199.html')).toContain(`<h1>${name}</h1>`);
+    expect(files.get('studios/palm-i-studio-i-0199.html')).toContain(`<title>${name} · Opt-out report, March 2026</title>`);
+    expect(files.get('studios.html')).toContain(`<a href="studios/palm-i-studio-i-0199.html">${name}</a>`);
+    expect(files.get('cohorts.html')).toContain(`<th scope="row">${name}</th>`);
+    expect(files.get('studios/palm-i-studio-i-0199.html')).toContain(`The numbers: opt-out rate by day, ${name}`);
+    for (const [file, text] of html) {
+      // markup from the data is text everywhere; inside an attribute's quotes a < is text already
+      expect(text.replace(/="[^"]*"/g, '=""'), file).not.toContain('<i>');
+      expect(text, file).not.toContain('415-555-0199');
+    }
+  });
+
+  it('names the studio that is a phone number, with no name, by its last 4 digits, on its own page', () => {
     const { files } = site('hostile');
     expect(files.get('studios.html')).toContain('(•••) •••-0000');
     expect(files.has('studios/studio-0000.html')).toBe(true);
-    expect(files.get('studios/studio-0000.html')).toContain('<h1>Studio (•••) •••-0000</h1>');
-    expect(files.get('cohorts.html')).toContain('call (•••) •••-0177 &amp; &quot;friends&quot;');
+    expect(files.get('studios/studio-0000.html')).toContain('<h1>(•••) •••-0000</h1>');
+    expect(files.get('cohorts.html')).toContain('Call (•••) •••-0177 &amp; &quot;friends&quot;');
   });
 
   it('masks the studio in the downloads too, and leaves out the Parquet files it cannot mask', () => {

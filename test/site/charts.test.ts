@@ -93,9 +93,10 @@ describe('the funnel plot', () => {
     const figure = funnelFigure('lead_source', rows, 0.02, { id: 'f' });
     for (const svg of [figure.svg, figure.narrow as string]) {
       const shown = texts(svg);
-      for (const name of ['alpha_source', 'bravo_source', 'charlie', 'delta']) expect(shown, name).toContain(name);
-      expect(shown).not.toContain('echo');
-      const ys = [...svg.matchAll(/<text\b[^>]*transform="translate\([\d.]+,([\d.]+)\)"[^>]*>(alpha_source|bravo_source|charlie)</g)].map((m) => Number(m[1]));
+      // named as the pages name a lead source: "alpha_source" is "Alpha source"
+      for (const name of ['Alpha source', 'Bravo source', 'Charlie', 'Delta']) expect(shown, name).toContain(name);
+      expect(shown).not.toContain('Echo');
+      const ys = [...svg.matchAll(/<text\b[^>]*transform="translate\([\d.]+,([\d.]+)\)"[^>]*>(Alpha source|Bravo source|Charlie)</g)].map((m) => Number(m[1]));
       expect(ys).toHaveLength(3);
       ys.sort((a, b) => a - b);
       for (let i = 1; i < ys.length; i++) expect((ys[i] as number) - (ys[i - 1] as number)).toBeGreaterThanOrEqual(12);

@@ -50,7 +50,7 @@ describe('the year of history on the site', () => {
       ],
     } as unknown as Pick<ReportData, 'changes' | 'period' | 'previous_period'>;
     const [line] = changeLines(report);
-    expect(line?.text).toBe('Leads from list_import: 1.0% in August, 6.0% in September (up 5.0 pts; 60 opt-outs from 1,000 texts).');
+    expect(line?.text).toBe('Leads from list import: 1.0% in August, 6.0% in September (up 5.0 pts; 60 opt-outs from 1,000 texts).');
     expect(line?.href).toMatch(/cohorts\.html#lead-source$/);
   });
 });

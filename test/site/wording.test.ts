@@ -86,8 +86,72 @@ describe('the overview of the sample', () => {
 
   it('names the rate each alert level is about', () => {
     const t = text(page('index.html'));
-    expect(t).toContain("Studio s1 in September: the 7-day opt-out rate was above 1.3% on 14 days, and a single day's opt-out rate was at or above 5% on 1 day.");
+    expect(t).toContain("Palm Yoga in September: the 7-day opt-out rate was above 1.3% on 14 days, and a single day's opt-out rate was at or above 5% on 1 day.");
     expect(t).not.toContain('; at or above 5%');
+  });
+});
+
+describe('the studios of the sample, by their names (s1 Palm Yoga, s2 Iron Works Gym, s3 Lotus Pilates)', () => {
+  it('titles each studio\'s spikes with its name, and names their pages after it', () => {
+    const spikes = [...files.keys()].filter((f) => f.startsWith('spikes/')).sort();
+    expect(spikes).toContain('spikes/2026-09-09-palm-yoga.html');
+    expect(spikes).toContain('spikes/2026-09-23-iron-works-gym.html');
+    expect(page('spikes/2026-09-09-palm-yoga.html')).toContain('<h1>Spike: Palm Yoga, 9 Sep 2026</h1>');
+    expect(text(page('spikes.html'))).toContain('Iron Works Gym, 23 Sep 2026');
+    expect(text(page('studios/lotus-pilates.html'))).toContain('Spikes at Lotus Pilates');
+    expect(text(page('compliance.html'))).toContain('Iron Works Gym');
+  });
+
+  it('never shows a studio id, in any page, chart, label or title', () => {
+    for (const [file, html] of files) {
+      if (!file.endsWith('.html')) continue;
+      const seen = `${text(html)} ${[...html.matchAll(/\b(?:aria-label|title)="([^"]*)"/g)].map((m) => m[1]).join(' ')} ${[...html.matchAll(/<text\b[^>]*>([\s\S]*?)<\/text>/g)].map((m) => m[1]).join(' ')}`;
+      // campaigns keep their ids (s1-weekly-2026-09-07): only a bare s1, s2 or s3 is a studio
+      expect(seen.match(/(?<![\w-])s[1-3](?![\w-])/g), file).toBeNull();
+    }
+  });
+});
+
+describe('plain words and one way of writing numbers, on every page but the methodology', () => {
+  /** Every text a reader sees or hears: the page's text, the titles and text alternatives, the charts' text. */
+  const seen = (html: string): string =>
+    `${text(html)} ${[...html.matchAll(/\b(?:aria-label|title)="([^"]*)"/g)].map((m) => m[1]).join(' ')} ${[...html.matchAll(/<text\b[^>]*>([\s\S]*?)<\/text>/g)].map((m) => text(m[1] as string)).join(' ')}`;
+  const pages = (): [string, string][] => [...files].filter(([f]) => f.endsWith('.html') && f !== 'methodology.html');
+
+  it('leaves the statisticians\' words to the methodology page', () => {
+    const jargon = /\b(?:Wilson|empirical|Bayes(?:ian)?|Laney|Kitagawa|Poisson|overdispersion|binomial|z-tests?|Holm|p-values?|shrunk|lift|adjusted rate|baseline|decomposition|sigma)\b/gi;
+    for (const [file, html] of pages()) expect(seen(html).match(jargon), file).toBeNull();
+    const method = text(page('methodology.html'));
+    for (const word of ['Wilson', 'empirical-Bayes', 'Laney', 'Kitagawa']) expect(method).toContain(word);
+    // the page opens with the summary in plain words, before the rules
+    expect(method.indexOf('In short')).toBeLessThan(method.indexOf('Reading the export'));
+    expect(method.slice(method.indexOf('In short'), method.indexOf('Reading the export'))).not.toMatch(jargon);
+  });
+
+  it('says what the columns of the breakdowns mean in words, and how to read each funnel plot', () => {
+    const cohorts = page('cohorts.html');
+    expect(cohorts.match(/<th scope="col" class="num">× the month&#39;s rate<\/th>/g)).toHaveLength(11);
+    expect(cohorts.match(/<th scope="col" class="num">Rate allowing for small groups<\/th>/g)).toHaveLength(11);
+    expect(cohorts.match(/<p class="how-to">How to read it: /g)).toHaveLength(11);
+  });
+
+  it('writes every percentage one way: two decimals below 1%, one from 1% to 99.9%, whole for shares and levels', () => {
+    const one = /^(?:\d+%|0\.\d\d%|[1-9]\d?\.\d%|<0\.01%|>99\.9%)$/;
+    let count = 0;
+    for (const [file, html] of pages()) {
+      for (const m of text(html).matchAll(/[<>]?\d[\d.,]*%/g)) {
+        count++;
+        expect(m[0], `${file}: ${m[0]}`).toMatch(one);
+      }
+    }
+    expect(count).toBeGreaterThan(1000);
+    // a share of the month's opt-outs reads the same on the compliance page as on the overview
+    expect(text(page('compliance.html'))).not.toMatch(/\(\d+\.\d% of the month's\)/);
+  });
+
+  it('writes lead sources in words, not as keys', () => {
+    for (const [file, html] of pages()) expect(text(html), file).not.toMatch(/\b(?:list_import|web_form|facebook_lead_ad|walk_in|staff_entry)\b/);
+    expect(text(page('index.html'))).toContain('Leads from list import: 5.0% opt-out rate');
   });
 });
 
@@ -132,7 +196,7 @@ describe('the spike pages of the sample', () => {
   });
 
   it('names a campaign only for the cause that is about one: three causes of one spike are not all "Campaign: s3-open-house"', () => {
-    const t = text(page('spikes/2026-09-11-s3.html'));
+    const t = text(page('spikes/2026-09-11-lotus-pilates.html'));
     expect(t.match(/Campaign "s3-open-house-2026-09-11"/g)).toHaveLength(1);
     expect(t).toContain('Leads who had already asked to stop · about 6 more opt-outs than usual');
   });
@@ -141,7 +205,7 @@ describe('the spike pages of the sample', () => {
     const freq = text(page('spikes/2026-09-16-all.html'));
     expect(freq).toContain('Leads who had 4 or more texts that week · about 40 more opt-outs than usual');
     expect(freq).not.toContain('7 or more texts ·');
-    const night = text(page('spikes/2026-09-24-s1.html'));
+    const night = text(page('spikes/2026-09-24-palm-yoga.html'));
     expect(night).toContain('Leads texted before 08:00 or after 21:00 local time · about 10 more opt-outs than usual');
   });
 
@@ -170,8 +234,8 @@ describe('the wording rules, on their own', () => {
 
   it('says a part larger than the whole in a plain sentence, in whole opt-outs', () => {
     const caption = decompositionCaption('lead_source', [row('list_import', 9.5, 9.45), row('walk_in', -0.4, -0.6)], 17.99);
-    expect(caption).toBe("list_import carried 19 extra opt-outs, more than the spike's 18 in all, as other groups had 1 fewer than usual: 10 because more texts went to it, 9 because it opted out more than usual. Bars left of zero are fewer opt-outs than usual: fewer texts went to that group, or it opted out less.");
-    expect(decompositionCaption('lead_source', [row('web_form', 0.04, 5.6)], 10.3)).toBe('web_form carried about 6 of the 10 extra opt-outs: mostly because it opted out more than usual.');
+    expect(caption).toBe("List import carried 19 extra opt-outs, more than the spike's 18 in all, as other groups had 1 fewer than usual: 10 because more texts went to it, 9 because it opted out more than usual. Bars left of zero are fewer opt-outs than usual: fewer texts went to that group, or it opted out less.");
+    expect(decompositionCaption('lead_source', [row('web_form', 0.04, 5.6)], 10.3)).toBe('Web form carried about 6 of the 10 extra opt-outs: mostly because it opted out more than usual.');
     expect(decompositionCaption('campaign_type', [row('targeted', 0.2, 27.8)], 27.9)).toBe('Targeted campaign carried all of the 28 extra opt-outs: mostly because it opted out more than usual.');
   });
 

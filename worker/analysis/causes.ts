@@ -1,7 +1,7 @@
 import type { Db } from '../db.ts';
-import { CAUSE_CATALOG, CAUSES, DIMENSIONS, type Cause, type Dimension } from '../catalog/index.ts';
+import { CAUSE_CATALOG, CAUSES, DIMENSIONS, keyWords, type Cause, type Dimension } from '../catalog/index.ts';
 import { factorColumns, factorSql, FACTOR_CAUSES } from '../catalog/sql.ts';
-import { int, pct } from '../catalog/format.ts';
+import { day, int, pct } from '../catalog/format.ts';
 import { allocateExcess, type Cell } from './attribution.ts';
 
 export { CAUSES, type Cause };
@@ -321,7 +321,8 @@ function evidenceFor(row: CauseRow, c: EvidenceContext): string {
   const before = b.n > 0 ? `${pct(b.x / b.n)} before` : 'no such texts before';
   let tail = '';
   if (row.cause === 'unverified_consent' && c.batch && c.batch.leads >= Math.max(20, f.leads * 0.3)) {
-    tail = `; ${int(c.batch.leads)} of those leads came in together on ${c.batch.created_on} from ${c.batch.lead_source}`;
+    // in the words of the pages: "on 8 Sep 2026, from the source "list import""
+    tail = `; ${int(c.batch.leads)} of those leads came in together on ${day(c.batch.created_on)}, from the source "${keyWords(c.batch.lead_source)}"`;
   }
   return `${head} came from ${int(f.n)} texts to ${int(f.leads)} ${who}: ${int(f.x)} opted out (${pct(f.n > 0 ? f.x / f.n : 0)}, against ${before})${tail}.`;
 }

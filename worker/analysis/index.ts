@@ -25,6 +25,7 @@ export interface Analysis {
   monthly: MonthlyRow[];
   changes: ChangeRow[];
   actions: ActionRow[];
+  studios: Report['studios'];
 }
 
 const isoDate = (d: unknown): string => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d));
@@ -37,6 +38,8 @@ export async function analyse(db: Db, { period, coverage }: Months): Promise<Ana
     date: isoDate(r.date),
   }));
   const deliverability = await db.query<Report['deliverability'][number]>(`select * from deliverability order by studio_id, month, error_code`);
+  // every studio the export names, with its name from studios.csv (null without one: the site shows the id)
+  const studios = await db.query<Report['studios'][number]>(`select studio_id, nullif(trim(name), '') as name, timezone from int_studios order by studio_id`);
   const compliance = await complianceRows(db);
   const policies = await policyRows(db, totals.current.attributed_opt_outs);
   const provider = await providerEvidence(db);
@@ -45,5 +48,5 @@ export async function analyse(db: Db, { period, coverage }: Months): Promise<Ana
   const monthly = await monthlyRows(db, coverage);
   // the overview's "Do these first": the policies and the month's spikes' causes, counted once
   const actions = await actionRows(db, spikes, period);
-  return { totals, cohorts, trend, deliverability, compliance, policies, provider, spikes, breaches, monthly, changes: changes(cohorts), actions };
+  return { totals, cohorts, trend, deliverability, compliance, policies, provider, spikes, breaches, monthly, changes: changes(cohorts), actions, studios };
 }

@@ -26,6 +26,16 @@ interface DimensionWords {
   subject: (label: string, key: string) => string;
 }
 
+/**
+ * A key that comes from the data (a lead source, a campaign type the file names) in words: its
+ * underscores as spaces, "list_import" -> "list import". Keys are lower-cased already.
+ */
+export function keyWords(key: string): string {
+  return key.replace(/_+/g, ' ').replace(/\s+/g, ' ').trim() || key;
+}
+
+const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
 interface DimensionRule {
   /**
    * SQL for the message's key, over the columns the fact table is computed from (the `facts`
@@ -104,7 +114,7 @@ export const DIMENSION_CATALOG = {
     noun: 'lead source',
     anchor: 'lead-source',
     about: 'Where the lead came from, as the CRM names it.',
-    subject: (label) => `Leads from ${label}`,
+    subject: (_label, key) => (key === 'unknown' ? 'Leads with no source on record' : `Leads from ${keyWords(key)}`),
   },
   lead_age: {
     sql: `case
@@ -255,8 +265,9 @@ export const DIMENSION_CATALOG = {
     column: 'Studio',
     noun: 'studio',
     anchor: 'studio',
-    about: 'Each studio in the export.',
-    subject: (label) => `Studio ${label}`,
+    about: 'Each studio in the export, by its name.',
+    // the label is the studio's name as the site shows it (site/lib/load.ts): "Palm Yoga"
+    subject: (label) => label,
   },
   campaign: {
     // campaign_id is of the key's type already: the fact table casts it once per campaign
@@ -273,13 +284,22 @@ export const DIMENSION_CATALOG = {
   },
 } as const satisfies Record<Dimension, DimensionEntry>;
 
-/** A key's name in plain words (the key is already masked by the caller where it may hold a number). */
+/** The dimensions whose keys from the data are words (lead sources, campaign types), not ids (studios, campaigns). */
+const WORDED: readonly Dimension[] = ['lead_source', 'campaign_type'];
+
+/**
+ * A key's name in plain words (the key is already masked by the caller where it may hold a
+ * number): the catalog's name for a known key; a lead source or campaign type the data names in
+ * words, "List import"; a studio or a campaign as it is.
+ */
 export function keyLabel(dimension: Dimension, key: string): string {
   const entry: DimensionEntry = DIMENSION_CATALOG[dimension];
-  return entry.keys.find((k) => k.key === key)?.label ?? (key === 'unknown' ? UNKNOWN.label : key);
+  const known = entry.keys.find((k) => k.key === key)?.label ?? (key === 'unknown' ? UNKNOWN.label : null);
+  if (known !== null) return known;
+  return WORDED.includes(dimension) ? capitalised(keyWords(key)) : key;
 }
 
-/** The subject of a finding sentence: "Leads from list_import", "Texts sent at 22:00". */
+/** The subject of a finding sentence: "Leads from list import", "Texts sent at 22:00". */
 export function groupSubject(dimension: Dimension, key: string): string {
   const entry: DimensionEntry = DIMENSION_CATALOG[dimension];
   return entry.subject(keyLabel(dimension, key), key);

@@ -122,6 +122,8 @@ export interface Report {
   /** The month before, which the comparisons are with: partial too at the start of the data. */
   previous_period: CoveredMonth;
   coverage: Coverage;
+  /** Every studio the export names: its id, its name in studios.csv (null when none) and its time zone. */
+  studios: { studio_id: string; name: string | null; timezone: string }[];
   parameters: { timezone: string; region: string; attribution_hours: number; blast_size: number };
   totals: Omit<Totals, 'opted_out_recipients'>;
   previous_totals: Omit<Totals, 'opted_out_recipients'> & { month: string };
@@ -194,6 +196,7 @@ export async function writeBundle(db: Db, out: string, input: BundleInput): Prom
     period,
     previous_period: previous,
     coverage,
+    studios: analysis.studios,
     parameters: { timezone: config.timezone, region: config.region, attribution_hours: config.attributionHours, blast_size: config.blastSize },
     totals: publicTotals(analysis.totals.current),
     previous_totals: { month: previous.month, ...publicTotals(analysis.totals.previous) },

@@ -57,7 +57,8 @@ const PRINT_CSS = {
 .print-page[data-page^="studios/"] #deliverability, .print-page[data-page^="studios/"] #delivery { display: none; }`,
   brief: `.print-page + .print-page { margin-top: 28px; } .print-page h1 { margin-top: 0; } .crumbs { display: none; }
 .print-brief h2 { break-before: auto; margin-top: 18px; } .print-brief .chart-data, .print-brief .data-link { display: none; }
-.print-brief .chart { margin: 10px 0 14px; } .print-brief .table-wrap { break-inside: avoid; } .print-brief .chart-svg svg { max-height: 80mm; }`,
+.print-brief .chart { margin: 10px 0 14px; } .print-brief .table-wrap { break-inside: avoid; } .print-brief .chart-svg svg { max-height: 80mm; }
+.print-brief table { font-size: 13px; }`,
 } as const;
 
 /** One HTML document with the <main> of the pages of `kind`, styled by the site's inlined stylesheet. */
