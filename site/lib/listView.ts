@@ -146,10 +146,12 @@ export function routesByStudio(data: SiteData): TableModel {
   };
 }
 
-/** The list month by month, of one studio or all (null); null when the report has no such rows. */
+/** The list month by month, of one studio or all (null); null when the report has no list (no leads file). */
 export function listGrowth(report: ReportData, studio: string | null, who: string): Figure | null {
   const rows = report.list_growth.filter((r) => r.studio_id === studio).sort((a, b) => (a.month < b.month ? -1 : 1));
-  if (rows.length === 0) return null;
+  // without a leads file there is no list: every month is all zeros
+  const empty = rows.every((r) => r.reachable_at_start === 0 && r.reachable_at_end === 0 && r.leads_added === 0 && r.lost_to_opt_outs === 0 && r.lost_to_deactivation === 0);
+  if (rows.length === 0 || empty) return null;
   return listGrowthFigure(rows, { id: 'list-growth', who, reviewMonth: report.period.month });
 }
 

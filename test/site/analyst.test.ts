@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deliveryRateCaption, deliveryRateFigure, type DeliveryRow } from '../../site/charts/delivery.ts';
 import { listGrowthCaption, listGrowthFigure, type GrowthRow } from '../../site/charts/list.ts';
 import { campaignTable, deliveryKpi, deliveryTable } from '../../site/lib/deliveryView.ts';
-import { routesByStudio, routesView } from '../../site/lib/listView.ts';
+import { listGrowth, routesByStudio, routesView } from '../../site/lib/listView.ts';
 import type { SiteData } from '../../site/lib/load.ts';
 import type { ReportData } from '../../site/lib/schema.ts';
 import { cellText } from '../../site/lib/table.ts';
@@ -197,6 +197,12 @@ describe('the list month by month, on the site', () => {
       ['Aug 2026 (partial)', '1,000', '50', '1', '10', '2', '1,039', '+39'],
     ]);
     expect(figure.narrow).toContain('<svg');
+  });
+
+  it('draws no list for an export without a leads file (every month zero)', () => {
+    const zero = [growth('2026-08', 0, 0, 0, 0, 0), growth('2026-09', 0, 0, 0, 0, 0)];
+    expect(listGrowth(data({ list_growth: zero }).report, null, 'all studios')).toBeNull();
+    expect(listGrowth(data({ list_growth: [growth('2026-09', 0, 3, 1, 0, 0)] }).report, null, 'all studios')?.id).toBe('list-growth');
   });
 });
 
