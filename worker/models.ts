@@ -42,6 +42,11 @@ export const MART_MODELS: readonly string[] = [
   'marts/action_stops',
   'marts/provider_evidence',
   'marts/monthly',
+  'marts/delivery_outcomes',
+  'marts/list_growth',
+  'marts/opt_out_routes',
+  'marts/uncounted_stops',
+  'marts/campaign_results',
 ];
 
 export const MODELS: readonly string[] = [...INTERMEDIATE_MODELS, ...MART_MODELS];

@@ -10,7 +10,7 @@ import { safe } from './mask.ts';
  * when that changes a table, its Parquet file (which cannot be masked here) is left out.
  */
 
-export const SAFE_TABLES = ['cohorts', 'trend', 'totals', 'compliance', 'deliverability', 'inputs'] as const;
+export const SAFE_TABLES = ['cohorts', 'trend', 'totals', 'compliance', 'deliverability', 'inputs', 'delivery', 'opt_out_routes', 'uncounted_stops', 'list_growth', 'campaigns'] as const;
 export type SafeTable = (typeof SAFE_TABLES)[number];
 
 export const TABLE_TEXT: Record<SafeTable, string> = {
@@ -20,6 +20,11 @@ export const TABLE_TEXT: Record<SafeTable, string> = {
   compliance: 'Each compliance check per studio (empty studio = all studios).',
   deliverability: 'Failed and undelivered texts per studio, month and error code.',
   inputs: 'Each input file: rows read, accepted, rejected and duplicates.',
+  delivery: 'Texts sent per studio and month by how they ended: delivered, no receipt, undelivered, failed.',
+  opt_out_routes: 'The opt-outs of the month and the month before, per studio, by how they arrived.',
+  uncounted_stops: 'Disconnected numbers and requests in words nobody recorded, per studio: no opt-outs.',
+  list_growth: 'The reachable list per studio and month: at the start, new, back, lost, at the end.',
+  campaigns: 'Every campaign of the month: texts sent, delivered, reached, opt-outs, rate and interval.',
 };
 
 export interface DownloadFile {
@@ -40,7 +45,7 @@ export interface Download {
 
 const NUMERIC = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 /** Columns of text that can hold a studio id or a free-text name, even when they are all digits. */
-const TEXT_COLUMNS = new Set(['studio_id', 'key', 'file']);
+const TEXT_COLUMNS = new Set(['studio_id', 'key', 'file', 'campaign_id', 'studio_ids', 'method']);
 
 function maskCells(rows: string[][]): { rows: string[][]; changed: boolean } {
   const [header = [], ...body] = rows;

@@ -130,6 +130,8 @@ export function maskReport(report: ReportData): ReportData {
     if (rawRows && s.decomposition.studio) s.decomposition.studio = s.decomposition.studio.map((r, j) => ({ ...r, key: studio(rawRows[j]?.key ?? r.key) }));
     s.causes = s.causes.map((c, j) => (c.dimension === 'studio' ? { ...c, key: studio(rawSpike?.causes[j]?.key ?? c.key) } : c));
   });
+  // a campaign's studios are studio ids too: shown by the studios' names
+  masked.campaigns = masked.campaigns.map((c, i) => ({ ...c, studio_ids: (report.campaigns[i]?.studio_ids ?? c.studio_ids).map(studio) }));
   return masked;
 }
 

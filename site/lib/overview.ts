@@ -16,9 +16,10 @@ export interface Kpi {
   /**
    * Against the month before: "+78% vs August". With a partial month on either side, `partial`
    * says which ("October partial: 1–3 Oct only") and the tone is neutral: a part of a month
-   * is neither better nor worse than a whole one.
+   * is neither better nor worse than a whole one. The arrow is up for bad and down for good,
+   * unless `direction` says which way the number moved (a rate where up is good).
    */
-  change: { text: string; tone: 'bad' | 'good' | 'neutral'; partial?: string } | null;
+  change: { text: string; tone: 'bad' | 'good' | 'neutral'; partial?: string; direction?: 'up' | 'down' } | null;
 }
 
 /** Marks a comparison made with a partial month. */

@@ -6,10 +6,12 @@
 export const NAV = [
   { key: 'overview', label: 'Overview', path: 'index.html' },
   { key: 'cohorts', label: 'Who opts out', path: 'cohorts.html' },
+  { key: 'campaigns', label: 'Campaigns', path: 'campaigns.html' },
   { key: 'spikes', label: 'Spikes', path: 'spikes.html' },
   { key: 'compliance', label: 'Compliance', path: 'compliance.html' },
   { key: 'studios', label: 'Studios', path: 'studios.html' },
   { key: 'deliverability', label: 'Deliverability', path: 'deliverability.html' },
+  { key: 'list', label: 'The list', path: 'list.html' },
   { key: 'data', label: 'Data', path: 'data.html' },
   { key: 'methodology', label: 'Methodology', path: 'methodology.html' },
 ] as const;

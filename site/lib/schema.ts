@@ -247,6 +247,89 @@ export const reportSchema = z.object({
     )
     .default([])
     .describe("the groups whose rate changed between the previous month and the review month beyond chance (two-proportion z-test, Holm's correction), the largest change first"),
+  delivery: z
+    .array(
+      z.object({
+        month: yearMonth.describe("the studio's local calendar month"),
+        studio_id: z.string().nullable().describe('null: all studios'),
+        partial: z.boolean().describe('the data covers only part of the month'),
+        sent: count.describe('every outbound text of the month, whatever its status: the delivery rate\'s denominator'),
+        delivered: count.describe('status delivered: the carrier confirmed delivery'),
+        no_receipt: count.describe('status sent: reached, but no delivery receipt came back'),
+        undelivered: count.describe('status undelivered'),
+        failed: count.describe('status failed'),
+        other: count.describe('still queued when the export was taken, or a status the contract does not name'),
+        delivery_rate: fraction.nullable().describe('delivered / sent; null when nothing was sent'),
+        ci_low: fraction.nullable().describe("the delivery rate's 95% Wilson interval; null when nothing was sent"),
+        ci_high: fraction.nullable(),
+      }),
+    )
+    .default([])
+    .describe('the delivery rate per month (the months of monthly) and studio, and per month for all studios: sent = delivered + no_receipt + undelivered + failed + other'),
+  opt_out_routes: z
+    .array(
+      z.object({
+        period: z.enum(['current', 'previous']).describe('current: the review month; previous: the month before'),
+        month: yearMonth,
+        studio_id: z.string().nullable().describe('null: all studios'),
+        route: z.enum(['keyword', 'written', 'crm']).describe('keyword: a STOP reply in the messages; written: a request to stop in words in the 24 hours before the opt-out; crm: a row of the opt-outs file'),
+        method: z.string().nullable().describe("the opt-outs file's method for route crm ('unknown' when missing); null for the other routes"),
+        opt_outs: count.describe('opt-outs counted under this route, the first they arrived by: over the routes they sum to the month\'s opt-outs'),
+        also: count.describe('opt-outs counted under another route that arrived by this one too'),
+      }),
+    )
+    .default([])
+    .describe("the opt-outs of the month (by their own local date, as totals.opt_outs) by the route they arrived by, each counted once under its first"),
+  uncounted_stops: z
+    .array(
+      z.object({
+        period: z.enum(['current', 'previous']),
+        month: yearMonth,
+        studio_id: z.string().nullable().describe('null: all studios'),
+        kind: z.enum(['deactivated', 'unrecorded_request']).describe("deactivated: a carrier first listed the lead's number as deactivated in the month; unrecorded_request: the lead asked to stop in words and no opt-out followed within 24 hours"),
+        leads: count.describe('distinct leads'),
+      }),
+    )
+    .default([])
+    .describe('signals to stop that are not opt-outs, so are in no opt-out count'),
+  list_growth: z
+    .array(
+      z.object({
+        month: yearMonth,
+        studio_id: z.string().nullable().describe('null: all studios'),
+        partial: z.boolean(),
+        reachable_at_start: count.describe("reachable leads when the month began (as monthly's reachable_leads, at the start)"),
+        leads_added: count.describe('leads created in the month'),
+        lost_to_opt_outs: count.describe('leads reachable at the start or added, opted out at the end'),
+        lost_to_deactivation: count.describe('leads reachable at the start or added, not opted out but with a deactivated number at the end'),
+        came_back: count.describe('leads not reachable at the start, reachable at the end (opted in again, or consented after a deactivation)'),
+        reachable_at_end: count.describe("reachable leads at the month's end: monthly's reachable_leads"),
+        net_change: z.number().int().describe('reachable_at_end - reachable_at_start = leads_added - lost_to_opt_outs - lost_to_deactivation + came_back'),
+      }),
+    )
+    .default([])
+    .describe('how the list of reachable leads changed each month of the year of history, per studio and for all studios'),
+  campaigns: z
+    .array(
+      z.object({
+        campaign_id: z.string().nullable().describe('null: the one-to-one texts, sent without a campaign'),
+        campaign_type: z.string().nullable().describe('the campaign type of its reached texts; null when none was reached'),
+        studio_ids: z.array(z.string()),
+        first_date: isoDate,
+        last_date: isoDate,
+        sent: count,
+        delivered: count,
+        delivery_rate: fraction,
+        reached: count,
+        opt_outs: count.describe('opt-outs attributed to its reached texts'),
+        rate: fraction,
+        ci_low: fraction,
+        ci_high: fraction,
+        recipients: count,
+      }),
+    )
+    .default([])
+    .describe("the review month's campaigns, largest first (by texts sent); over the rows, sent and delivered sum to the month's"),
   inputs: z.array(
     z.object({
       file: z.string(),

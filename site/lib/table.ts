@@ -8,6 +8,8 @@ export interface Column {
   numeric?: boolean;
   /** The column a reader looks for (the rate): kept in view on a phone while the table scrolls sideways. */
   key?: boolean;
+  /** false: on screen only, left out in print (so a wide table fits the page). */
+  print?: boolean;
 }
 
 /** The key column of a table: the one marked `key`, else the first named Rate, Share or Extra opt-outs; -1 for none. */

@@ -67,6 +67,24 @@ describe('golden: test/fixtures/edge-cases', () => {
     );
     expect(compliance).toEqual(expected.compliance);
     expect(report.compliance.find((c) => c.check === 'unprocessed_opt_out_request')).toMatchObject({ messages: 1, leads: 1 });
+    // What a deliverability analyst looks for, worked out by hand (README.md of the fixture).
+    // Delivery: in March pa sent 14 (M10 no receipt, M17 undelivered), bf 11; M01 is February's.
+    // March is partial (the last message is M28's, on the 27th), and so is February (M01 only).
+    const byMonthStudio = <T extends { month: string; studio_id: string | null }>(rows: T[]): T[] =>
+      [...rows].sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : (a.studio_id ?? '') < (b.studio_id ?? '') ? -1 : 1));
+    expect(byMonthStudio(report.delivery).map(({ month, studio_id, sent, delivered, no_receipt, undelivered, failed, other }) => ({ month, studio_id, sent, delivered, no_receipt, undelivered, failed, other }))).toEqual(expected.delivery);
+    expect(report.delivery.find((d) => d.month === '2026-03' && d.studio_id === null)).toMatchObject({ delivery_rate: 23 / 25, partial: true });
+    // Routes: pa-7's STOP (its CRM row and second STOP are repeats), pa-5's and bf-2's web forms, pa-6's staff row.
+    const routeKey = (r: { studio_id: string | null; route: string; method: string | null }): string => `${r.studio_id ?? ''}|${r.route}|${r.method ?? ''}`;
+    expect([...report.opt_out_routes].sort((a, b) => (routeKey(a) < routeKey(b) ? -1 : 1))).toEqual([...expected.opt_out_routes].sort((a, b) => (routeKey(a) < routeKey(b) ? -1 : 1)));
+    expect(report.opt_out_routes.filter((r) => r.studio_id === null).reduce((s, r) => s + r.opt_outs, 0)).toBe(report.totals.opt_outs);
+    // Not opt-outs: bf-1's number in the deactivation file, and M16's "Please stop texting me".
+    expect(report.uncounted_stops).toEqual(expected.uncounted_stops);
+    // The list: pa-5, pa-6 and pa-7 opt out in March, bf-1's number is deactivated, bf-2 opts in again.
+    expect(byMonthStudio(report.list_growth).map(({ partial: _p, ...r }) => r)).toEqual(expected.list_growth);
+    // Campaigns, largest first; the one-to-one texts (no campaign) rank last among equals.
+    expect(report.campaigns.map(({ campaign_id, campaign_type, sent, delivered, reached, opt_outs }) => ({ campaign_id, campaign_type, sent, delivered, reached, opt_outs }))).toEqual(expected.campaigns);
+    expect(report.campaigns.find((c) => c.campaign_id === 'pa-weekly')).toMatchObject({ studio_ids: ['pa'], first_date: '2026-03-09', last_date: '2026-03-16', rate: 1 / 3 });
     const onDisk = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
     expect(onDisk).toEqual(JSON.parse(JSON.stringify(report)));
   });

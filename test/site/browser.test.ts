@@ -192,4 +192,20 @@ describe.skipIf(chromiumMissing)("the sample's site on a phone and a desktop, an
     expect(await writePdf(built.site, full, { executablePath: CHROMIUM, kind: 'full' })).toBe(true);
     expect(pdfPages(await readFile(full))).toBeGreaterThan(40);
   }, 120_000);
+
+  it('lists the 50 largest campaigns on screen and prints the 20 largest, each saying how many smaller ones it leaves out', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(pathToFileURL(path.join(built.site, 'campaigns.html')).href);
+    const shown = `(() => ({
+      rows: [...document.querySelectorAll('#campaigns-table tbody tr')].filter((r) => r.getBoundingClientRect().height > 0).length,
+      notes: [...document.querySelectorAll('.table-note')].filter((n) => n.getBoundingClientRect().height > 0).map((n) => n.textContent.trim()),
+    }))()`;
+    const screen = (await page.evaluate(shown)) as { rows: number; notes: string[] };
+    await page.emulateMedia({ media: 'print' });
+    const print = (await page.evaluate(shown)) as { rows: number; notes: string[] };
+    await page.close();
+    // the sample's 144 campaigns and its one-to-one texts (13th by size)
+    expect(screen).toEqual({ rows: 50, notes: ['The 50 largest, and 95 smaller campaigns: every campaign is in downloads/campaigns.csv on the Data page.'] });
+    expect(print).toEqual({ rows: 20, notes: ['The 20 largest, and 125 smaller campaigns: every campaign is in downloads/campaigns.csv on the Data page.'] });
+  });
 });

@@ -179,7 +179,8 @@ describe('a partial review month (the edge-case export covers 28 February to 27 
     const index = files.get('index.html') ?? '';
     expect(index).toContain('In March (data for 1–27 Mar 2026 only), 12.5% of texts led to an opt-out');
     const changes = [...index.matchAll(/<dd class="kpi-change ([^"]+)">([^<]*)<\/dd>\s*<dd class="kpi-partial">([^<]*)<\/dd>/g)].map((m) => [m[1], m[3]]);
-    expect(changes).toHaveLength(5);
+    // the five numbers of the month and the texts delivered
+    expect(changes).toHaveLength(6);
     for (const change of changes) expect(change).toEqual(['tone-neutral', 'March partial: 1–27 Mar only; February partial: 28 Feb only']);
     expect(files.get('studios/palm-studio.html')).toContain('<dd class="kpi-partial">March partial: 1–27 Mar only; February partial: 28 Feb only</dd>');
     // the tables' last-month columns

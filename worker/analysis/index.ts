@@ -6,6 +6,8 @@ import { complianceRows, policyRows, providerEvidence, type ComplianceRow, type 
 import { actionRows, type ActionRow } from './actions.ts';
 import { spikeReport, type BreachReport, type SpikeReport } from './spike-report.ts';
 import { changes, monthlyRows, type ChangeRow, type MonthlyRow } from './history.ts';
+import { campaignRows, deliveryRows, type CampaignRow, type DeliveryRow } from './delivery.ts';
+import { listGrowthRows, routeRows, uncountedRows, type ListGrowthRow, type RouteRow, type UncountedRow } from './list.ts';
 
 /**
  * Step 3 of the pipeline (worker/run.ts): the statistics over the marts. Each part reads the mart
@@ -26,6 +28,11 @@ export interface Analysis {
   changes: ChangeRow[];
   actions: ActionRow[];
   studios: Report['studios'];
+  delivery: DeliveryRow[];
+  optOutRoutes: RouteRow[];
+  uncountedStops: UncountedRow[];
+  listGrowth: ListGrowthRow[];
+  campaigns: CampaignRow[];
 }
 
 const isoDate = (d: unknown): string => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d));
@@ -48,5 +55,14 @@ export async function analyse(db: Db, { period, coverage }: Months): Promise<Ana
   const monthly = await monthlyRows(db, coverage);
   // the overview's "Do these first": the policies and the month's spikes' causes, counted once
   const actions = await actionRows(db, spikes, period);
-  return { totals, cohorts, trend, deliverability, compliance, policies, provider, spikes, breaches, monthly, changes: changes(cohorts), actions, studios };
+  // what a deliverability analyst looks for: the delivery rate, how opt-outs arrived, the list, the campaigns
+  const delivery = await deliveryRows(db, coverage);
+  const optOutRoutes = await routeRows(db);
+  const uncountedStops = await uncountedRows(db);
+  const listGrowth = await listGrowthRows(db, coverage);
+  const campaigns = await campaignRows(db);
+  return {
+    totals, cohorts, trend, deliverability, compliance, policies, provider, spikes, breaches, monthly, changes: changes(cohorts), actions,
+    delivery, optOutRoutes, uncountedStops, listGrowth, campaigns, studios,
+  };
 }

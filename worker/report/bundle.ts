@@ -10,6 +10,8 @@ import type { BreachReport, SpikeReport } from '../analysis/spike-report.ts';
 import type { ActionRow } from '../analysis/actions.ts';
 import type { ComplianceRow, PolicyRow, ProviderEvidenceRow } from '../analysis/compliance.ts';
 import type { ChangeRow, MonthlyRow } from '../analysis/history.ts';
+import type { CampaignRow, DeliveryRow } from '../analysis/delivery.ts';
+import type { ListGrowthRow, RouteRow, UncountedRow } from '../analysis/list.ts';
 import type { Coverage, CoveredMonth, Months, Period } from '../period.ts';
 import { tableFromRows, writeTable, type TableSpec } from './tables.ts';
 import { reportJsonSchemaText } from './jsonSchema.ts';
@@ -63,6 +65,36 @@ const TABLE_SPECS = {
     name: 'monthly',
     description: 'One row per month (the review month and up to eleven before it) and studio (studio_id empty = all studios): reached texts, opt-outs (all, and traced to a text), outbound texts sent and delivered, leads added, leads who opted out, and reachable leads at the month\'s end (known, not opted out, number not deactivated).',
     sql: `select * from monthly order by month, studio_id nulls first`,
+    arrow: true,
+  },
+  delivery: {
+    name: 'delivery',
+    description: 'One row per month (the review month and up to eleven before it) and studio (studio_id empty = all studios): every outbound text by how it ended. sent = delivered + no_receipt (status sent: reached, no delivery receipt) + undelivered + failed + other (queued or another status); the delivery rate is delivered / sent.',
+    sql: `select * from delivery_outcomes order by month, studio_id nulls first`,
+    arrow: true,
+  },
+  list_growth: {
+    name: 'list_growth',
+    description: 'One row per month and studio (studio_id empty = all studios): the reachable leads at the month\'s start, leads added, leads lost to an opt-out or a deactivated number, leads who came back, and the reachable leads at its end (start + added - lost + came back = end).',
+    sql: `select * from list_growth order by month, studio_id nulls first`,
+    arrow: true,
+  },
+  opt_out_routes: {
+    name: 'opt_out_routes',
+    description: 'The opt-outs of the review month (current) and the month before (previous), per studio (studio_id empty = all studios), by route: keyword (a STOP reply), written (a request to stop in words in the 24 hours before), crm (a row of the opt-outs file, by its method). opt_outs: counted under the first route they arrived by (they sum to the month\'s opt-outs); also: counted under another route, and arrived by this one too.',
+    sql: `select * from opt_out_routes order by period, studio_id nulls first, route, method`,
+    arrow: true,
+  },
+  uncounted_stops: {
+    name: 'uncounted_stops',
+    description: 'Signals to stop that are not opt-outs, per period and studio (studio_id empty = all studios): deactivated (leads whose number a carrier first listed as deactivated in the month) and unrecorded_request (leads who asked to stop in words with no opt-out within 24 hours); each lead once.',
+    sql: `select * from uncounted_stops order by period, studio_id nulls first, kind`,
+    arrow: true,
+  },
+  campaigns: {
+    name: 'campaigns',
+    description: 'One row per campaign with a text in the review month (campaign_id empty = the one-to-one texts), largest first: texts sent and delivered, delivery rate, texts reached, opt-outs attributed to them, the opt-out rate with its 95% Wilson interval, leads reached, its type, its studios (;-separated) and its first and last day.',
+    sql: `select * from report_campaigns order by rank`,
     arrow: true,
   },
   trend: {
@@ -141,6 +173,16 @@ export interface Report {
   monthly: MonthlyRow[];
   /** The groups whose rate changed since the previous month beyond chance. */
   changes: ChangeRow[];
+  /** The delivery rate per month of the year of history and studio, with how the texts ended. */
+  delivery: DeliveryRow[];
+  /** The review month's and the previous month's opt-outs by the route they first arrived by. */
+  opt_out_routes: RouteRow[];
+  /** Signals to stop that are not opt-outs: deactivated numbers, requests in words nobody recorded. */
+  uncounted_stops: UncountedRow[];
+  /** How the list of reachable leads changed each month of the year of history. */
+  list_growth: ListGrowthRow[];
+  /** The review month's campaigns (and the one-to-one texts), largest first. */
+  campaigns: CampaignRow[];
   inputs: IngestResult['files'];
   ignored_files: { file: string; why: string }[];
 }
@@ -184,6 +226,7 @@ export async function writeBundle(db: Db, out: string, input: BundleInput): Prom
   const scratch = path.join(out, 'tables', '.scratch');
   await tableFromRows(db, 'report_inputs', INPUT_COLUMNS, ingested.files as unknown as Record<string, unknown>[], scratch);
   await tableFromRows(db, 'report_cohorts', COHORT_COLUMNS, flattenCohorts(analysis.cohorts), scratch);
+  await tableFromRows(db, 'report_campaigns', CAMPAIGN_COLUMNS, analysis.campaigns.map((c, i) => ({ rank: i + 1, ...c, studio_ids: c.studio_ids.join(';') })), scratch);
   await rm(scratch, { recursive: true, force: true });
   const specs = Object.values(TABLE_SPECS);
   for (const spec of specs) if (spec.name !== 'rejected_rows') await writeTable(db, out, spec);
@@ -211,6 +254,11 @@ export async function writeBundle(db: Db, out: string, input: BundleInput): Prom
     deliverability: analysis.deliverability,
     monthly: analysis.monthly,
     changes: analysis.changes,
+    delivery: analysis.delivery,
+    opt_out_routes: analysis.optOutRoutes,
+    uncounted_stops: analysis.uncountedStops,
+    list_growth: analysis.listGrowth,
+    campaigns: analysis.campaigns,
     inputs: ingested.files,
     ignored_files: ingested.ignored,
   };
@@ -257,6 +305,24 @@ const COHORT_COLUMNS = {
   previous_rate: 'DOUBLE',
   dimension_order: 'INTEGER',
   key_order: 'INTEGER',
+} as const;
+
+const CAMPAIGN_COLUMNS = {
+  rank: 'INTEGER',
+  campaign_id: 'VARCHAR',
+  campaign_type: 'VARCHAR',
+  studio_ids: 'VARCHAR',
+  first_date: 'DATE',
+  last_date: 'DATE',
+  sent: 'INTEGER',
+  delivered: 'INTEGER',
+  delivery_rate: 'DOUBLE',
+  reached: 'INTEGER',
+  opt_outs: 'INTEGER',
+  rate: 'DOUBLE',
+  ci_low: 'DOUBLE',
+  ci_high: 'DOUBLE',
+  recipients: 'INTEGER',
 } as const;
 
 function flattenCohorts(cohorts: Record<Dimension, CohortRow[]>): Record<string, unknown>[] {
