@@ -179,3 +179,18 @@ export const FREE_TEXT_MODEL = {
   decimals: 4,
   threshold: 0.4,
 } as const;
+
+/**
+ * The opt-out risk model (analysis/risk.ts): a logistic regression on the factors of
+ * catalog/risk.ts with a ridge penalty of `penalty` on every log odds ratio (a normal prior of
+ * standard deviation 1 / sqrt(penalty) = 1: a group with a handful of texts and no opt-out stays
+ * near its reference instead of running off to 0, while a group with dozens of opt-outs is
+ * barely moved). `optout score` says "send with care" above `careTimes` the studio's rate, and
+ * "check in first" from `checkInDays` days without contact (18 months, as the check_in_overdue
+ * check).
+ */
+export const RISK_MODEL = {
+  penalty: 1,
+  careTimes: 2,
+  checkInDays: 548,
+} as const;

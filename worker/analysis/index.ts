@@ -6,6 +6,7 @@ import { complianceRows, policyRows, providerEvidence, type ComplianceRow, type 
 import { actionRows, type ActionRow } from './actions.ts';
 import { spikeReport, type BreachReport, type SpikeReport } from './spike-report.ts';
 import { changes, monthlyRows, type ChangeRow, type MonthlyRow } from './history.ts';
+import { adjustedEffectsOf, type AdjustedEffects } from './risk.ts';
 
 /**
  * Step 3 of the pipeline (worker/run.ts): the statistics over the marts. Each part reads the mart
@@ -25,6 +26,7 @@ export interface Analysis {
   monthly: MonthlyRow[];
   changes: ChangeRow[];
   actions: ActionRow[];
+  adjusted: AdjustedEffects;
 }
 
 const isoDate = (d: unknown): string => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d));
@@ -45,5 +47,8 @@ export async function analyse(db: Db, { period, coverage }: Months): Promise<Ana
   const monthly = await monthlyRows(db, coverage);
   // the overview's "Do these first": the policies and the month's spikes' causes, counted once
   const actions = await actionRows(db, spikes, period);
-  return { totals, cohorts, trend, deliverability, compliance, policies, provider, spikes, breaches, monthly, changes: changes(cohorts), actions };
+  // the risk model on every text up to the review month's end: each factor's effect once the
+  // others are taken into account
+  const adjusted = await adjustedEffectsOf(db, coverage.start, period.data_end);
+  return { totals, cohorts, trend, deliverability, compliance, policies, provider, spikes, breaches, monthly, changes: changes(cohorts), actions, adjusted };
 }

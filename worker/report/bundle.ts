@@ -10,6 +10,7 @@ import type { BreachReport, SpikeReport } from '../analysis/spike-report.ts';
 import type { ActionRow } from '../analysis/actions.ts';
 import type { ComplianceRow, PolicyRow, ProviderEvidenceRow } from '../analysis/compliance.ts';
 import type { ChangeRow, MonthlyRow } from '../analysis/history.ts';
+import type { AdjustedEffects } from '../analysis/risk.ts';
 import type { Coverage, CoveredMonth, Months, Period } from '../period.ts';
 import { tableFromRows, writeTable, type TableSpec } from './tables.ts';
 import { reportJsonSchemaText } from './jsonSchema.ts';
@@ -139,6 +140,8 @@ export interface Report {
   monthly: MonthlyRow[];
   /** The groups whose rate changed since the previous month beyond chance. */
   changes: ChangeRow[];
+  /** Each risk factor's effect on the odds of an opt-out once the others are taken into account (analysis/risk.ts). */
+  adjusted_effects: AdjustedEffects;
   inputs: IngestResult['files'];
   ignored_files: { file: string; why: string }[];
 }
@@ -208,6 +211,7 @@ export async function writeBundle(db: Db, out: string, input: BundleInput): Prom
     deliverability: analysis.deliverability,
     monthly: analysis.monthly,
     changes: analysis.changes,
+    adjusted_effects: analysis.adjusted,
     inputs: ingested.files,
     ignored_files: ingested.ignored,
   };
