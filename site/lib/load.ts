@@ -102,6 +102,13 @@ export function maskReport(report: ReportData): ReportData {
     if (rawRows && s.decomposition.studio) s.decomposition.studio = s.decomposition.studio.map((r, j) => ({ ...r, key: studio(rawRows[j]?.key ?? r.key) }));
     s.causes = s.causes.map((c, j) => (c.dimension === 'studio' ? { ...c, key: studio(rawSpike?.causes[j]?.key ?? c.key) } : c));
   });
+  // the risk model's studio keys, named as everywhere else
+  const rawStudios = report.adjusted_effects?.factors.find((f) => f.factor === 'studio');
+  const maskedStudios = masked.adjusted_effects?.factors.find((f) => f.factor === 'studio');
+  if (rawStudios && maskedStudios) {
+    maskedStudios.reference = studio(rawStudios.reference);
+    maskedStudios.levels = maskedStudios.levels.map((l, i) => ({ ...l, key: studio(rawStudios.levels[i]?.key ?? l.key) }));
+  }
   return masked;
 }
 

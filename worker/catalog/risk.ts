@@ -4,7 +4,7 @@
  * and words are the dimension's); the send hour is taken in bands, so a quiet hour with few texts
  * has the company of its neighbours. Pure constants: the site imports them.
  */
-import { DIMENSION_CATALOG, keyLabel, type Dimension, type KeyEntry } from './dimensions.ts';
+import { DIMENSION_CATALOG, groupSubject, keyLabel, type Dimension, type KeyEntry } from './dimensions.ts';
 
 export const RISK_FACTORS = [
   'lead_source',
@@ -20,11 +20,11 @@ export type RiskFactor = (typeof RISK_FACTORS)[number];
 
 /** The send hour bands, local time; `first`..`last` are whole hours. */
 export const HOUR_BANDS = [
-  { key: '00-07', label: 'Before 08:00', first: 0, last: 7 },
-  { key: '08-11', label: '08:00–11:59', first: 8, last: 11 },
-  { key: '12-16', label: '12:00–16:59', first: 12, last: 16 },
-  { key: '17-20', label: '17:00–20:59', first: 17, last: 20 },
-  { key: '21-23', label: 'From 21:00', first: 21, last: 23 },
+  { key: '00-07', label: 'Before 08:00', subject: 'Texts sent before 08:00', first: 0, last: 7 },
+  { key: '08-11', label: '08:00–11:59', subject: 'Texts sent from 08:00 to 11:59', first: 8, last: 11 },
+  { key: '12-16', label: '12:00–16:59', subject: 'Texts sent from 12:00 to 16:59', first: 12, last: 16 },
+  { key: '17-20', label: '17:00–20:59', subject: 'Texts sent from 17:00 to 20:59', first: 17, last: 20 },
+  { key: '21-23', label: 'From 21:00', subject: 'Texts sent from 21:00', first: 21, last: 23 },
 ] as const;
 
 interface RiskFactorEntry {
@@ -71,6 +71,12 @@ export function riskKeyLabel(factor: RiskFactor, key: string): string {
   return keyLabel(RISK_FACTOR_CATALOG[factor].dimension as Dimension, key);
 }
 
+/** The subject of a sentence about a factor's key: "Leads from list_import", "Texts sent from 21:00". */
+export function riskSubject(factor: RiskFactor, key: string): string {
+  if (factor === 'send_hour_band') return HOUR_BANDS.find((b) => b.key === key)?.subject ?? `Texts sent at ${key}`;
+  return groupSubject(RISK_FACTOR_CATALOG[factor].dimension as Dimension, key);
+}
+
 /**
  * What to do with a lead before texting it (`optout score`), in order of precedence: a lead gets
  * the first whose rule holds.
@@ -81,7 +87,7 @@ export type ScoreAction = (typeof SCORE_ACTIONS)[number];
 export const SCORE_ACTION_CATALOG: Record<ScoreAction, { label: string; rule: string }> = {
   do_not_text: {
     label: 'Do not text',
-    rule: 'the export shows the number opted out of this studio (with no re-opt-in since), deactivated by its carrier, or asking this studio to stop in words',
+    rule: 'the export shows the lead opted out of this studio (with no re-opt-in since) or asking it to stop in words, or a carrier listed the number as deactivated',
   },
   get_consent_first: {
     label: 'Get consent first',
