@@ -87,7 +87,7 @@ export type ScoreAction = (typeof SCORE_ACTIONS)[number];
 export const SCORE_ACTION_CATALOG: Record<ScoreAction, { label: string; rule: string }> = {
   do_not_text: {
     label: 'Do not text',
-    rule: 'the export shows the lead opted out of this studio (with no re-opt-in since) or asking it to stop in words, or a carrier listed the number as deactivated',
+    rule: 'the export shows that the lead opted out of this studio with no re-opt-in since or asked it to stop in words, or that a carrier listed the number as deactivated',
   },
   get_consent_first: {
     label: 'Get consent first',

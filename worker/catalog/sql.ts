@@ -105,4 +105,7 @@ export const GENERATED: Record<string, () => string> = {
   risk_factor_columns: riskFactorColumns,
   risk_factor_names: () => RISK_FACTORS.join(', '),
   risk_factor_keys: riskFactorKeys,
+  send_hour_band: () => RISK_FACTOR_CATALOG.send_hour_band.sql,
+  // a lead's age and last-contact keys from is_known_lead, lead_age_days and engagement_days, as the fact table's
+  score_day_keys: () => `${keySql('lead_age', 'varchar')} as lead_age,\n        ${keySql('engagement', 'varchar')} as engagement`,
 };
