@@ -1,4 +1,4 @@
-import type { Db } from '../db.ts';
+import { PROFILE, type Db } from '../db.ts';
 import { modelSql, paramsFor } from '../models.ts';
 import { RISK_MODEL } from '../config.ts';
 import { RISK_FACTORS, riskFactorKeys, type RiskFactor } from '../catalog/index.ts';
@@ -208,6 +208,9 @@ export function adjustedEffects(model: RiskModel, start: string, end: string): A
 
 /** Fits the model on the reached messages from `start` to `end` and gives report.json's section. */
 export async function adjustedEffectsOf(db: Db, start: string, end: string): Promise<AdjustedEffects> {
-  const model = fitRiskModel(await riskCells(db, start, end));
+  const cells = await riskCells(db, start, end);
+  const started = performance.now();
+  const model = fitRiskModel(cells);
+  if (PROFILE) process.stderr.write(`[profile] risk model: ${cells.length} cells, ${model.iterations} iterations, fitted in ${((performance.now() - started) / 1000).toFixed(3)}s\n`);
   return adjustedEffects(model, start, end);
 }

@@ -11,7 +11,7 @@ import { RISK_FACTOR_CATALOG, RISK_FACTORS, SCORE_ACTIONS, type RiskFactor, type
 import { contributions, fitRiskModel, predict, riskCells, type RiskKeys, type RiskModel } from '../analysis/risk.ts';
 import { scoreAction } from './actions.ts';
 import { backtest, type BacktestResult } from './backtest.ts';
-import { loadLeadsFile, type LeadsFile } from './leads.ts';
+import { leadsInput, loadLeadsFile, type LeadsFile } from './leads.ts';
 import { scoresPage } from './page.ts';
 
 /**
@@ -166,6 +166,8 @@ export async function score(config: ScoreConfig, effects: RunEffects): Promise<S
     'scores',
   );
   try {
+    // the leads file is checked before the export is read
+    const leadsFile = config.leads ? await leadsInput(config.leads) : null;
     const db = await openDb(config);
     let result: ScoreResult;
     try {
@@ -176,7 +178,7 @@ export async function score(config: ScoreConfig, effects: RunEffects): Promise<S
       let leads: ScoreResult['leads'] = null;
       let fittedOn: ScoreResult['fitted_on'] = { start: coverage.first, end: coverage.last, reached: 0, opted_out: 0, cells: 0 };
       let fitSeconds = 0;
-      if (config.leads) {
+      if (leadsFile) {
         effects.progress('scoring the leads');
         const fitStarted = performance.now();
         const cells = await riskCells(db, coverage.first, coverage.last);
@@ -185,7 +187,7 @@ export async function score(config: ScoreConfig, effects: RunEffects): Promise<S
         fittedOn = { start: coverage.first, end: coverage.last, reached: model.reached, opted_out: model.opted_out, cells: cells.length };
         const scratch = await mkdtemp(path.join(out.dir, '.leads-'));
         try {
-          const file = await loadLeadsFile(db, config, scratch, effects);
+          const file = await loadLeadsFile(db, config, leadsFile, scratch, effects);
           const asOf = config.asOf ?? (await defaultAsOf(db, coverage.latest));
           const scored = await scoreFile(db, config, model, asOf);
           const summary = summarise(scored);

@@ -18,8 +18,8 @@ export interface LeadsFile {
   rejected: { line: number | null; reason: string; record: string | null }[];
 }
 
-export async function loadLeadsFile(db: Db, config: ScoreConfig, scratch: string, effects: IngestEffects): Promise<LeadsFile> {
-  const given = config.leads as string;
+/** The leads file as an input file, checked before any other work: it exists and has a format the ingest reads. */
+export async function leadsInput(given: string): Promise<InputFile> {
   let size: number;
   let mtimeMs: number;
   try {
@@ -34,7 +34,11 @@ export async function loadLeadsFile(db: Db, config: ScoreConfig, scratch: string
   const name = path.basename(given);
   const format = formatOf(name);
   if (!format) throw new OptoutError(`--leads ${given}: not a CSV, JSON Lines or Parquet file (expected a name ending .csv, .csv.gz, .jsonl or .parquet)`);
-  const file: InputFile = { path: path.resolve(given), name, table: 'leads', format: format[0], gzip: format[1], size, mtimeMs };
+  return { path: path.resolve(given), name, table: 'leads', format: format[0], gzip: format[1], size, mtimeMs };
+}
+
+export async function loadLeadsFile(db: Db, config: ScoreConfig, file: InputFile, scratch: string, effects: IngestEffects): Promise<LeadsFile> {
+  const name = file.name;
   const side = await Db.open(null, { memory: config.memory === 'auto' ? '1GB' : config.memory, threads: config.threads, spillDir: config.spillDir });
   const parquet = path.join(scratch, 'score-leads.parquet');
   let result: LeadsFile;
