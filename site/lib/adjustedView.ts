@@ -68,7 +68,7 @@ export function adjustedSection(report: ReportData): AdjustedSection | null {
     .map(({ factor, reference, level }) => adjustedSentence(factor, level, reference));
   const { start, end, reached, opted_out } = a.fitted_on;
   const intro =
-    `The groups overlap: imported leads are often old, and old leads often lack verified consent, so a group's own rate mixes its effect with that of the groups it overlaps. ` +
+    `Groups overlap (imported leads, say, are often old and without verified consent), so a group's own rate mixes its effect with that of the groups it overlaps. ` +
     `One model of all ${int(reached)} texts from ${day(start)} to ${day(end)} (${int(opted_out)} of them followed by an opt-out) weighs the ${words(RISK_FACTORS.length)} factors together: ` +
     `for each group, how its chance of an opt-out compares with its factor's reference group (the one with most texts) once the other factors are taken into account.`;
   return {
