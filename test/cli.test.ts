@@ -35,7 +35,7 @@ async function runCli(args: string[]): Promise<{ code: number; out: string; err:
 
 describe('optout CLI', () => {
   it('prints help for each command and the version', async () => {
-    for (const command of ['run', 'ingest', 'generate']) {
+    for (const command of ['run', 'ingest', 'score', 'generate']) {
       const r = await runCli([command, '--help']);
       expect(r.code).toBe(0);
       expect(r.out).toContain(`Usage: optout ${command}`);
@@ -62,7 +62,7 @@ describe('optout CLI', () => {
 
   it('exits 2 with one line on a usage error', async () => {
     const cases: [string[], string][] = [
-      [['frobnicate'], 'optout: unknown command "frobnicate" (expected run, ingest or generate; see optout --help)\n'],
+      [['frobnicate'], 'optout: unknown command "frobnicate" (expected run, ingest, score or generate; see optout --help)\n'],
       [['run'], 'optout: --input: the export folder is required (or --db FILE alone, to review a database loaded before)\n'],
       [['run', '--input', 'x', '--month', '2026-13'], 'optout: --month: expected YYYY-MM, got "2026-13"\n'],
       [['run', '--input', 'x', '--timezone', 'Mars/Olympus'], 'optout: --timezone: "Mars/Olympus" is not an IANA time zone\n'],

@@ -34,6 +34,12 @@ describe('SQL models', () => {
       const sql = await modelSql(model);
       await expect(db.query(`explain ${sql}`, paramsFor(sql, params)), model).resolves.toBeDefined();
     }
+    // the risk model's queries (analysis/risk.ts, score/backtest.ts) over the fact table
+    for (const model of ['analysis/risk_cells', 'analysis/risk_messages']) {
+      const sql = await modelSql(model);
+      const dates = { fit_start: '2026-01-01', fit_end: '2026-03-31', start: '2026-03-01', end: '2026-03-31' };
+      await expect(db.query(`explain ${sql}`, paramsFor(sql, dates)), model).resolves.toBeDefined();
+    }
   });
 
   it('every data test returns no failing rows on the edge cases', async () => {

@@ -2,7 +2,7 @@ import { int } from './catalog/format.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import path from 'node:path';
 import os from 'node:os';
-import { normalizeConfig, DEFAULTS, type RunOptions } from './config.ts';
+import { normalizeConfig, normalizeScoreConfig, DEFAULTS, type RunOptions } from './config.ts';
 import { OptoutError, UsageError } from './errors.ts';
 import type { IngestResult } from './ingest/index.ts';
 import type { Report } from './report/bundle.ts';
@@ -23,6 +23,8 @@ Usage: optout <command> [options]
 Commands:
   run        load an export folder and write the report bundle
   ingest     load and check an export folder (no report)
+  score      before adding or texting leads: each one's opt-out risk and what to do
+             first; with --backtest, how well the risk model predicts a month
   generate   write a synthetic sample export
 
 Options:
@@ -74,6 +76,42 @@ a duplicate. Prints the reconciliation per file; with --out, writes tables/rejec
   --memory SIZE    DuckDB memory limit
   --threads N      DuckDB threads
   --debug          show stack traces`,
+  score: `Usage: optout score --input DIR --leads FILE [options]
+       optout score --input DIR --backtest YYYY-MM [options]
+
+Fits the opt-out risk model (a logistic regression on lead source, lead age, consent, time
+since last contact, texts in the week, kind of text, hour band and studio) on the export's
+reached texts. With --leads, scores each lead of FILE (the leads format: lead_id, studio_id,
+phone, created_at, ...) for a first text and writes OUT/scores.csv (full numbers, for the CRM),
+OUT/scores.html (one page, numbers masked: safe to share) and OUT/rejected_leads.csv. Each lead
+gets one action, the first that holds:
+  do_not_text        the export shows it opted out or asked to stop in words (this studio),
+                     or a carrier listed its number as deactivated
+  get_consent_first  no consent on record, or consent by import or an unknown method
+  check_in_first     no contact for 18 months (548 days)
+  send_with_care     its chance of an opt-out is above twice the studio's rate
+  send               none of the above
+With --backtest, fits on the texts before the month, predicts each reached text of the month,
+writes OUT/backtest.csv (message_id, predicted, opted_out) and OUT/backtest.json, and prints
+the AUC, the Brier score with its skill against predicting the month's overall rate, and the
+calibration by decile.
+
+  --input DIR              the export folder (or --db FILE loaded before)
+  --leads FILE             the leads to score (CSV, gzipped CSV, JSON Lines or Parquet)
+  --backtest YYYY-MM       the month to test the model on
+  --out DIR                where the scores go (default ${DEFAULTS.scoreOut}); replaced whole, so
+                           it must be new, empty or an earlier scores folder
+  --as-of TIME             when the first texts go out, YYYY-MM-DD or ISO-8601 (default: the
+                           time of the export's latest message): lead age and time since
+                           last contact are counted to it
+  --db FILE                keep the data in this DuckDB file (default: in memory)
+  --timezone TZ            time zone of studios that name none (default ${DEFAULTS.timezone})
+  --region CC              region of numbers without a country code (default ${DEFAULTS.region})
+  --attribution-hours N    opt-out attribution window in hours (default ${DEFAULTS.attributionHours})
+  --blast-size N           distinct recipients that make a campaign a blast (default ${DEFAULTS.blastSize})
+  --memory SIZE            DuckDB memory limit
+  --threads N              DuckDB threads
+  --debug                  show stack traces`,
   generate: `Usage: optout generate --out DIR [options]
 
 Writes a deterministic synthetic export (studios, leads, messages, opt-outs, carrier
@@ -117,6 +155,14 @@ const OPTIONS = {
     pdf: { type: 'string' },
   },
   ingest: LOAD,
+  score: {
+    ...LOAD,
+    leads: { type: 'string' },
+    backtest: { type: 'string' },
+    'as-of': { type: 'string' },
+    'attribution-hours': { type: 'string' },
+    'blast-size': { type: 'string' },
+  },
   generate: {
     ...COMMON,
     out: { type: 'string' },
@@ -196,7 +242,7 @@ async function main(argv: string[], io: Io): Promise<number> {
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  if (!(first in OPTIONS)) throw new UsageError(`unknown command "${first}" (expected run, ingest or generate; see optout --help)`);
+  if (!(first in OPTIONS)) throw new UsageError(`unknown command "${first}" (expected run, ingest, score or generate; see optout --help)`);
   const command = first as keyof typeof OPTIONS;
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -252,6 +298,23 @@ async function main(argv: string[], io: Io): Promise<number> {
     io.stderr(`optout ingest: ${summary(ingested)}\n`);
     return 0;
   }
+  if (command === 'score') {
+    const config = normalizeScoreConfig({
+      ...options,
+      leads: str('leads'),
+      backtest: str('backtest'),
+      asOf: str('as-of'),
+      attributionHours: str('attribution-hours'),
+      blastSize: str('blast-size'),
+    });
+    const { score } = await import('./score/index.ts');
+    const { scoreReport } = await import('./score/report.ts');
+    const result = await score(config, progress(io));
+    if (io.interactive) io.stderr('\r\x1b[K');
+    io.stdout(scoreReport(result, config.out));
+    io.stderr(`optout score: ${summary(result.ingested)}; ${scoreLine(result, config.out)} (${result.seconds.toFixed(1)} s)\n`);
+    return 0;
+  }
   const config = normalizeConfig({
     ...options,
     month: str('month'),
@@ -272,6 +335,14 @@ async function main(argv: string[], io: Io): Promise<number> {
     `optout run: ${summary(result.ingested)}; review month ${result.report.period.month}; report ${where}${site}${pdf} (${result.seconds.toFixed(1)} s)\n`,
   );
   return 0;
+}
+
+/** What `optout score` wrote, for its summary line on stderr. */
+function scoreLine(result: import('./score/index.ts').ScoreResult, out: string): string {
+  const parts: string[] = [];
+  if (result.leads) parts.push(`${fmt(result.leads.summary.leads)} leads scored into ${path.join(out, 'scores.csv')} and scores.html`);
+  if (result.backtest) parts.push(`backtest of ${result.backtest.month} in ${path.join(out, 'backtest.csv')}`);
+  return parts.join('; ');
 }
 
 /**

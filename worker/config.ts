@@ -72,6 +72,8 @@ export const DEFAULTS = {
   blastSize: 500,
   /** DuckDB's memory limit: `auto` sizes it from the export (memoryLimit). */
   memory: 'auto',
+  /** Where `optout score` writes scores.csv, scores.html and backtest.csv. */
+  scoreOut: './scores',
 } as const;
 
 /**
@@ -179,3 +181,59 @@ export const FREE_TEXT_MODEL = {
   decimals: 4,
   threshold: 0.4,
 } as const;
+
+/**
+ * The opt-out risk model (analysis/risk.ts): a logistic regression on the factors of
+ * catalog/risk.ts with a ridge penalty of `penalty` on every log odds ratio (a normal prior of
+ * standard deviation 1 / sqrt(penalty) = 1: a group with a handful of texts and no opt-out stays
+ * near its reference instead of running off to 0, while a group with dozens of opt-outs is
+ * barely moved). `optout score` says "send with care" above `careTimes` the studio's rate, and
+ * "check in first" from `checkInDays` days without contact (18 months, as the check_in_overdue
+ * check).
+ */
+export const RISK_MODEL = {
+  penalty: 1,
+  careTimes: 2,
+  checkInDays: 548,
+} as const;
+
+/** `optout score`: the export's options (as run's) and what to score. */
+export interface ScoreOptions extends Omit<RunOptions, 'month' | 'site' | 'pdf'> {
+  /** A leads file (the leads format) to score. */
+  leads?: string;
+  /** A month YYYY-MM to backtest: fit on the texts before it, predict its texts. */
+  backtest?: string;
+  /** When the leads would get their first text: YYYY-MM-DD or an ISO-8601 time. */
+  asOf?: string;
+}
+
+export interface ScoreConfig extends Config {
+  leads: string | null;
+  backtest: string | null;
+  /** The scoring time as ISO-8601 UTC; null: the time of the export's latest message. */
+  asOf: string | null;
+}
+
+const YEAR_MONTH = /^(\d{4})-(\d{2})$/;
+
+export function normalizeScoreConfig(options: ScoreOptions): ScoreConfig {
+  const config = normalizeConfig({ ...options, out: options.out ?? DEFAULTS.scoreOut, site: false });
+  if (!options.leads && !options.backtest) {
+    throw new UsageError('score: give --leads FILE (the leads to score), --backtest YYYY-MM (a month to test the model on), or both');
+  }
+  const backtest = options.backtest ?? null;
+  if (backtest !== null) {
+    const m = YEAR_MONTH.exec(backtest);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) throw new UsageError(`--backtest: expected YYYY-MM, got "${backtest}"`);
+  }
+  let asOf: string | null = null;
+  if (options.asOf !== undefined) {
+    // a date alone is midnight UTC, a time without an offset UTC, as timestamps of the export are
+    const text = options.asOf.trim();
+    const iso = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`;
+    const t = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(iso) ? Date.parse(iso.replace(' ', 'T')) : NaN;
+    if (!Number.isFinite(t)) throw new UsageError(`--as-of: expected a date YYYY-MM-DD or an ISO-8601 time, got "${options.asOf}"`);
+    asOf = new Date(t).toISOString();
+  }
+  return { ...config, leads: options.leads ?? null, backtest, asOf };
+}

@@ -150,17 +150,7 @@ export async function runModels(db: Db, params: Params, models: readonly string[
  * fact table first; then the review month, which the marts are computed for.
  */
 export async function buildModels(db: Db, config: Config): Promise<Months> {
-  await createBusinessCalendar(db);
-  await db.unordered(async () => {
-    // In memory, the staged messages are freed as soon as int_messages_identified has read them:
-    // the memory limit then holds the wide tables that follow without spilling.
-    const split = INTERMEDIATE_MODELS.indexOf('intermediate/int_messages_identified') + 1;
-    await runModels(db, intermediateParams(config), INTERMEDIATE_MODELS.slice(0, split));
-    if (!config.db) await dropStaged(db, 'messages');
-    // int_opt_out_requests joins the classifier's verdicts on the distinct inbound replies.
-    await writeFreeTextVerdicts(db);
-    await runModels(db, intermediateParams(config), INTERMEDIATE_MODELS.slice(split));
-  });
+  await buildFacts(db, config);
   const { period, coverage } = await reviewPeriod(db, config);
   const previous = coveredMonth(shiftMonth(period.month, -1), coverage);
   await runModels(
@@ -178,6 +168,24 @@ export async function buildModels(db: Db, config: Config): Promise<Months> {
     MART_MODELS,
   );
   return { period, previous, coverage };
+}
+
+/**
+ * The intermediate models, the fact table last: what every mart reads, and all `optout score`
+ * needs (it reviews no month).
+ */
+export async function buildFacts(db: Db, config: Config): Promise<void> {
+  await createBusinessCalendar(db);
+  await db.unordered(async () => {
+    // In memory, the staged messages are freed as soon as int_messages_identified has read them:
+    // the memory limit then holds the wide tables that follow without spilling.
+    const split = INTERMEDIATE_MODELS.indexOf('intermediate/int_messages_identified') + 1;
+    await runModels(db, intermediateParams(config), INTERMEDIATE_MODELS.slice(0, split));
+    if (!config.db) await dropStaged(db, 'messages');
+    // int_opt_out_requests joins the classifier's verdicts on the distinct inbound replies.
+    await writeFreeTextVerdicts(db);
+    await runModels(db, intermediateParams(config), INTERMEDIATE_MODELS.slice(split));
+  });
 }
 
 function intermediateParams(config: Config): Params {

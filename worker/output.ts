@@ -21,8 +21,32 @@ import { OptoutError } from './errors.ts';
  * removes its unfinished folder and leaves OUT as it was.
  */
 
-/** What optout writes into OUT: anything else there is someone else's and stops the run. */
-const OWNED = new Set(['report.json', 'report.schema.json', 'tables', 'site', 'report.pdf']);
+/**
+ * What optout writes into an output folder, per kind of folder (a report, or the scores of
+ * `optout score`): anything else there is someone else's and stops the run. `marks` tell an
+ * earlier output of the kind by the first bytes of one of its files.
+ */
+export const OUTPUT_KINDS = {
+  report: {
+    owned: new Set(['report.json', 'report.schema.json', 'tables', 'site', 'report.pdf']),
+    marks: [
+      { file: 'report.json', head: /^\{\s*"schema_version":\s*\d+,\s*"generated_by":\s*"optout / },
+      { file: path.join('tables', 'rejected_rows.csv'), head: /^file,line,table,reason,record\r?\n/ },
+    ],
+    what: 'report',
+    folder: 'report folder',
+  },
+  scores: {
+    owned: new Set(['scores.csv', 'scores.html', 'rejected_leads.csv', 'backtest.csv', 'backtest.json']),
+    marks: [
+      { file: 'scores.csv', head: /^studio_id,lead_id,phone,action,/ },
+      { file: 'backtest.csv', head: /^message_id,predicted,opted_out\r?\n/ },
+    ],
+    what: 'scores folder',
+    folder: 'scores folder',
+  },
+} as const;
+export type OutputKind = keyof typeof OUTPUT_KINDS;
 /** Files a file manager drops into any folder it shows: not the user's work, replaced with the rest. */
 const FILE_MANAGER_FILES = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
 const LEFTOVER_AFTER_MS = LEFTOVER_AFTER_HOURS * 3600 * 1000;
@@ -95,7 +119,7 @@ export interface KeptPath {
  * Checks OUT, clears what killed runs left beside it and makes the folder the run writes into.
  * Every problem is one line naming --out: `--out report: is a file`.
  */
-export async function stageOut(out: string, kept: KeptPath[] = []): Promise<StagedOut> {
+export async function stageOut(out: string, kept: KeptPath[] = [], kind: OutputKind = 'report'): Promise<StagedOut> {
   const fail = (detail: string): OptoutError => new OptoutError(`--out ${out}: ${detail}`);
   const target = await resolveOut(out, fail);
   for (const k of kept) {
@@ -114,7 +138,7 @@ export async function stageOut(out: string, kept: KeptPath[] = []): Promise<Stag
     throw fail(`cannot create ${parent} (${reason(e)})`);
   }
   await recover(target, fail);
-  const mode = await checkReplaceable(target, fail);
+  const mode = await checkReplaceable(target, fail, kind);
 
   const tmp = sibling(target, 'tmp');
   inUse.add(tmp);
@@ -132,7 +156,7 @@ export async function stageOut(out: string, kept: KeptPath[] = []): Promise<Stag
     async commit() {
       if (done) return;
       // A person (or another run) may have put something in OUT while this one worked.
-      await checkReplaceable(target, fail);
+      await checkReplaceable(target, fail, kind);
       const old = sibling(target, 'old');
       inUse.add(old);
       let movedAside = false;
@@ -294,7 +318,8 @@ async function startsWith(file: string, head: RegExp): Promise<boolean> {
  * report.json, or the rejected rows `optout ingest --out` writes) holding nothing optout did not
  * write. Returns OUT's permission bits, or null when it is missing.
  */
-async function checkReplaceable(target: string, fail: (detail: string) => OptoutError): Promise<number | null> {
+async function checkReplaceable(target: string, fail: (detail: string) => OptoutError, kind: OutputKind): Promise<number | null> {
+  const { owned, marks, what, folder } = OUTPUT_KINDS[kind];
   let entries: string[];
   let mode: number;
   try {
@@ -305,14 +330,13 @@ async function checkReplaceable(target: string, fail: (detail: string) => Optout
     throw fail(code(e) === 'ENOTDIR' ? 'is a file' : `cannot be read (${reason(e)})`);
   }
   if (entries.length > 0) {
-    const earlier =
-      (await startsWith(path.join(target, 'report.json'), /^\{\s*"schema_version":\s*\d+,\s*"generated_by":\s*"optout /)) ||
-      (await startsWith(path.join(target, 'tables', 'rejected_rows.csv'), /^file,line,table,reason,record\r?\n/));
-    if (!earlier) throw fail('not empty and not an earlier optout report, so it is not written over; give a new or empty folder');
-    const foreign = entries.filter((e) => !OWNED.has(e)).sort();
+    let earlier = false;
+    for (const m of marks) earlier ||= await startsWith(path.join(target, m.file), m.head);
+    if (!earlier) throw fail(`not empty and not an earlier optout ${what}, so it is not written over; give a new or empty folder`);
+    const foreign = entries.filter((e) => !(owned as ReadonlySet<string>).has(e)).sort();
     if (foreign.length > 0) {
       const named = foreign.length === 1 ? foreign[0] : `${foreign[0]} and ${foreign.length - 1} more`;
-      throw fail(`holds ${named}, which optout did not write; move it elsewhere first (the report folder is replaced whole on every run)`);
+      throw fail(`holds ${named}, which optout did not write; move it elsewhere first (the ${folder} is replaced whole on every run)`);
     }
   }
   try {

@@ -66,7 +66,7 @@ export function deliveryTable(data: SiteData): TableModel {
       { label: 'Failed', numeric: true },
       { label: lastMonthLabel(report), numeric: true },
     ],
-    rows: [row('All studios', null), ...data.studios.map((s) => row(`Studio ${s.id}`, s.id))],
+    rows: [row('All studios', null), ...data.studios.map((s) => row(s.name, s.name))],
   };
 }
 
@@ -81,10 +81,10 @@ export function deliveryTrend(data: SiteData): Figure | null {
   if (all.length === 0) return null;
   const rate = (id: string): number => rowOf(report, report.period.month, id)?.delivery_rate ?? 1;
   const many = data.studios.length > DELIVERY_SERIES_LIMIT;
-  const shown = many ? [...data.studios].sort((a, b) => rate(a.id) - rate(b.id)).slice(0, DELIVERY_SERIES_LIMIT) : data.studios;
+  const shown = many ? [...data.studios].sort((a, b) => rate(a.name) - rate(b.name)).slice(0, DELIVERY_SERIES_LIMIT) : data.studios;
   const series: Series[] = [
     { label: 'All studios', color: OKABE_ITO.black, rows: all },
-    ...shown.map((s, i) => ({ label: `Studio ${s.id}`, color: seriesColor(i), rows: monthsOf(report, s.id) })),
+    ...shown.map((s, i) => ({ label: s.name, color: seriesColor(i), rows: monthsOf(report, s.name) })),
   ];
   const note = many ? `The ${DELIVERY_SERIES_LIMIT} studios with the lowest rate in ${month(report.period.month, false)} are drawn, of ${data.studios.length}; the table above has them all.` : undefined;
   return deliveryRateFigure(series, { id: 'delivery-rate', who: 'all studios', reviewMonth: report.period.month, lowest: true, ...(note ? { note } : {}) });
@@ -96,10 +96,10 @@ export function studioDeliveryTrend(report: ReportData, studio: string): Figure 
   if (own.length === 0) return null;
   return deliveryRateFigure(
     [
-      { label: `Studio ${studio}`, color: OKABE_ITO.blue, rows: own },
+      { label: studio, color: OKABE_ITO.blue, rows: own },
       { label: 'All studios', color: OKABE_ITO.grey, rows: monthsOf(report, null) },
     ],
-    { id: 'delivery-rate', who: `studio ${studio}`, reviewMonth: report.period.month },
+    { id: 'delivery-rate', who: studio, reviewMonth: report.period.month },
   );
 }
 

@@ -141,7 +141,7 @@ export function routesByStudio(data: SiteData): TableModel {
     columns: [{ label: 'Studio' }, ...routes.map((k) => ({ label: routeShort(k.route, k.method), numeric: true })), { label: 'All', numeric: true }],
     rows: [
       ['All studios', ...routes.map((k) => cell(null, k)), total(null)],
-      ...data.studios.map((s) => [`Studio ${s.id}`, ...routes.map((k) => cell(s.id, k)), total(s.id)]),
+      ...data.studios.map((s) => [s.name, ...routes.map((k) => cell(s.name, k)), total(s.name)]),
     ],
   };
 }
@@ -173,6 +173,6 @@ export function listByStudio(data: SiteData): TableModel {
       { label: 'At the end', numeric: true },
       { label: 'Change', numeric: true, key: true },
     ],
-    rows: [row('All studios', null), ...data.studios.map((s) => row(`Studio ${s.id}`, s.id))],
+    rows: [row('All studios', null), ...data.studios.map((s) => row(s.name, s.name))],
   };
 }

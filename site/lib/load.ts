@@ -132,6 +132,13 @@ export function maskReport(report: ReportData): ReportData {
   });
   // a campaign's studios are studio ids too: shown by the studios' names
   masked.campaigns = masked.campaigns.map((c, i) => ({ ...c, studio_ids: (report.campaigns[i]?.studio_ids ?? c.studio_ids).map(studio) }));
+  // the risk model's studio keys, named as everywhere else
+  const rawStudios = report.adjusted_effects?.factors.find((f) => f.factor === 'studio');
+  const maskedStudios = masked.adjusted_effects?.factors.find((f) => f.factor === 'studio');
+  if (rawStudios && maskedStudios) {
+    maskedStudios.reference = studio(rawStudios.reference);
+    maskedStudios.levels = maskedStudios.levels.map((l, i) => ({ ...l, key: studio(rawStudios.levels[i]?.key ?? l.key) }));
+  }
   return masked;
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CAUSES, CHECKS, DIMENSIONS, type Cause, type Check, type Dimension } from '../../worker/catalog/index.ts';
+import { CAUSES, CHECKS, DIMENSIONS, RISK_FACTORS, type Cause, type Check, type Dimension, type RiskFactor } from '../../worker/catalog/index.ts';
 
-export { CAUSES, CHECKS, DIMENSIONS, type Cause, type Check, type Dimension };
+export { CAUSES, CHECKS, DIMENSIONS, RISK_FACTORS, type Cause, type Check, type Dimension, type RiskFactor };
 
 /**
  * report.json as the site reads it (written by worker/report/bundle.ts). A report that does not
@@ -141,6 +141,36 @@ const actionRow = z.object({
     .describe("where the numbers behind it are: a page of the site and an anchor on it; with spike set, that spike's own page (its index in spikes)"),
 });
 export type ActionRow = z.infer<typeof actionRow>;
+
+const adjustedLevel = z.object({
+  key: z.string(),
+  reached: count,
+  opted_out: count.describe('reached texts followed by an attributed opt-out'),
+  rate: fraction,
+  rate_ratio: z.number().nonnegative().nullable().describe("the rate over the reference's, unadjusted; null when the reference had no opt-out"),
+  odds_ratio: z.number().positive().describe("the odds of an opt-out against the reference's once the other factors are taken into account (1 for the reference)"),
+  ci_low: z.number().nonnegative().nullable().describe('95% interval of the odds ratio; null for the reference'),
+  ci_high: z.number().nonnegative().nullable(),
+});
+export type AdjustedLevel = z.infer<typeof adjustedLevel>;
+
+const adjustedEffects = z
+  .object({
+    fitted_on: z
+      .object({ start: isoDate, end: isoDate, reached: count, opted_out: count })
+      .describe('the reached texts the model was fitted on: every local date from the first of the export to the last of the review month'),
+    penalty: z.number().nonnegative().describe('the ridge penalty on each log odds ratio (1 / the variance of its normal prior)'),
+    converged: z.boolean(),
+    factors: z.array(
+      z.object({
+        factor: z.enum(RISK_FACTORS),
+        reference: z.string().describe("the key the others are compared with: the factor's most texted"),
+        levels: z.array(adjustedLevel),
+      }),
+    ),
+  })
+  .describe('a logistic regression of an opt-out on the factors known when a text is sent: each key\'s odds ratio against its factor\'s reference, adjusted for the other factors, beside the unadjusted rate ratio');
+export type AdjustedEffectsData = z.infer<typeof adjustedEffects>;
 
 export const reportSchema = z.object({
   schema_version: z.literal(1).describe('the version of this shape; it changes only when a reader would have to change'),
@@ -330,6 +360,7 @@ export const reportSchema = z.object({
     )
     .default([])
     .describe("the review month's campaigns, largest first (by texts sent); over the rows, sent and delivered sum to the month's"),
+  adjusted_effects: adjustedEffects.optional(),
   inputs: z.array(
     z.object({
       file: z.string(),

@@ -69,7 +69,7 @@ function data(report: Partial<ReportData>, studios = ['s1', 's2']): SiteData {
     campaigns: [],
     ...report,
   } as unknown as ReportData;
-  return { report: full, studios: studios.map((id) => ({ id, slug: id })), spikes: [], rejected: null, downloads: [] };
+  return { report: full, studios: studios.map((id) => ({ name: id, slug: id })), spikes: [], rejected: null, downloads: [] };
 }
 
 describe('the delivery rate on the site', () => {

@@ -8,6 +8,7 @@ import { spikeReport, type BreachReport, type SpikeReport } from './spike-report
 import { changes, monthlyRows, type ChangeRow, type MonthlyRow } from './history.ts';
 import { campaignRows, deliveryRows, type CampaignRow, type DeliveryRow } from './delivery.ts';
 import { listGrowthRows, routeRows, uncountedRows, type ListGrowthRow, type RouteRow, type UncountedRow } from './list.ts';
+import { adjustedEffectsOf, type AdjustedEffects } from './risk.ts';
 
 /**
  * Step 3 of the pipeline (worker/run.ts): the statistics over the marts. Each part reads the mart
@@ -33,6 +34,7 @@ export interface Analysis {
   uncountedStops: UncountedRow[];
   listGrowth: ListGrowthRow[];
   campaigns: CampaignRow[];
+  adjusted: AdjustedEffects;
 }
 
 const isoDate = (d: unknown): string => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d));
@@ -61,8 +63,11 @@ export async function analyse(db: Db, { period, coverage }: Months): Promise<Ana
   const uncountedStops = await uncountedRows(db);
   const listGrowth = await listGrowthRows(db, coverage);
   const campaigns = await campaignRows(db);
+  // the risk model on every text up to the review month's end: each factor's effect once the
+  // others are taken into account
+  const adjusted = await adjustedEffectsOf(db, coverage.start, period.data_end);
   return {
     totals, cohorts, trend, deliverability, compliance, policies, provider, spikes, breaches, monthly, changes: changes(cohorts), actions,
-    delivery, optOutRoutes, uncountedStops, listGrowth, campaigns, studios,
+    delivery, optOutRoutes, uncountedStops, listGrowth, campaigns, studios, adjusted,
   };
 }

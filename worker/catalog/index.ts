@@ -7,3 +7,4 @@ export * from './dimensions.ts';
 export * from './checks.ts';
 export * from './causes.ts';
 export * from './actions.ts';
+export * from './risk.ts';

@@ -6,6 +6,7 @@
 import { CAUSE_CATALOG, CAUSES, type Cause, type CauseEntry } from './causes.ts';
 import { CHECK_CATALOG, CHECKS, type CheckEntry } from './checks.ts';
 import { DIMENSION_CATALOG, DIMENSIONS, type DimensionEntry } from './dimensions.ts';
+import { RISK_FACTOR_CATALOG, RISK_FACTORS } from './risk.ts';
 
 const dimension = (name: (typeof DIMENSIONS)[number]): DimensionEntry => DIMENSION_CATALOG[name];
 
@@ -81,6 +82,19 @@ export function factorColumns(): string[] {
   return [...words].filter((w) => w.startsWith('is_') || (DIMENSIONS as readonly string[]).includes(w)).sort();
 }
 
+/** The risk model's factors of a reached message, as columns named after them (over int_messages_cohorts). */
+export function riskFactorColumns(): string {
+  return RISK_FACTORS.map((f) => {
+    const sql = RISK_FACTOR_CATALOG[f].sql;
+    return sql === f ? f : `${sql} as ${f}`;
+  }).join(',\n        ');
+}
+
+/** The risk factors as text (a key stored as an ENUM is grouped as one, turned into text after). */
+export function riskFactorKeys(): string {
+  return RISK_FACTORS.map((f) => `${f}::varchar as ${f}`).join(',\n        ');
+}
+
 /** Every generated part a model may name. */
 export const GENERATED: Record<string, () => string> = {
   cohort_key_columns: cohortKeyColumns,
@@ -88,4 +102,10 @@ export const GENERATED: Record<string, () => string> = {
   cohort_counts_by_dimension: cohortCountsByDimension,
   dimension_columns: () => DIMENSIONS.join(', '),
   check_rows: checkRows,
+  risk_factor_columns: riskFactorColumns,
+  risk_factor_names: () => RISK_FACTORS.join(', '),
+  risk_factor_keys: riskFactorKeys,
+  send_hour_band: () => RISK_FACTOR_CATALOG.send_hour_band.sql,
+  // a lead's age and last-contact keys from is_known_lead, lead_age_days and engagement_days, as the fact table's
+  score_day_keys: () => `${keySql('lead_age', 'varchar')} as lead_age,\n        ${keySql('engagement', 'varchar')} as engagement`,
 };

@@ -33,7 +33,8 @@ const FORMATS: [RegExp, FileFormat, boolean][] = [
   [/\.parquet$/i, 'parquet', false],
 ];
 
-function formatOf(file: string): [FileFormat, boolean] | null {
+/** A file's format and whether it is gzipped, from its name; null when it is none the worker reads. */
+export function formatOf(file: string): [FileFormat, boolean] | null {
   for (const [re, format, gzip] of FORMATS) if (re.test(file)) return [format, gzip];
   return null;
 }

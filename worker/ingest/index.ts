@@ -83,11 +83,11 @@ interface FileRow {
 }
 
 /**
- * Loads every file of the export folder into DuckDB and stages it. With a persistent database a
+ * Loads every file of the export folder (or the files `only` names) into DuckDB and stages it. With a persistent database a
  * file already loaded (same name, same content) is not read again, so running the same folder
  * twice changes nothing and next month's export adds only its new rows.
  */
-export async function ingest(db: Db, config: Config, effects: IngestEffects): Promise<IngestResult> {
+export async function ingest(db: Db, config: Config, effects: IngestEffects, only?: InputFile[]): Promise<IngestResult> {
   await db.exec(FILE_TABLE);
   await db.exec(FILE_TABLE_ADDED);
   await db.exec(LINE_CACHE);
@@ -95,8 +95,9 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
   const phones = new PhoneNormaliser(config.region);
   await prepareStaging(db, phones);
 
-  // with --db alone there is nothing to read: the database's files are reviewed as they are
-  const found = config.input ? await discover(config.input) : { files: [], ignored: [] };
+  // with --db alone there is nothing to read: the database's files are reviewed as they are;
+  // `only`: these files, whatever the folder holds (the leads file `optout score` scores)
+  const found = only ? { files: only, ignored: [] } : config.input ? await discover(config.input) : { files: [], ignored: [] };
   const ignored = found.ignored.map((file) => ({ file, why: 'not a CSV, JSON Lines or Parquet file named after a table' }));
   const files: (InputFile & { table: TableName; known?: boolean })[] = [];
   for (const f of found.files) {
@@ -119,7 +120,7 @@ export async function ingest(db: Db, config: Config, effects: IngestEffects): Pr
     else ignored.push({ file: f.name, why });
   }
   const known = await db.query<{ n: number }>(`select count(*)::integer as n from ingest_files where table_name = 'messages'`);
-  if (!files.some((f) => f.table === 'messages') && (known[0]?.n ?? 0) === 0) {
+  if (!only && !files.some((f) => f.table === 'messages') && (known[0]?.n ?? 0) === 0) {
     if (!config.input) throw new OptoutError(`--db ${config.db}: the database holds no messages; load an export into it with --input DIR --db ${config.db}`);
     throw new OptoutError(
       `${config.input}: no messages file (expected messages*.csv, .csv.gz, .jsonl or .parquet, or a Twilio message log)`,

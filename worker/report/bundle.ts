@@ -12,6 +12,7 @@ import type { ComplianceRow, PolicyRow, ProviderEvidenceRow } from '../analysis/
 import type { ChangeRow, MonthlyRow } from '../analysis/history.ts';
 import type { CampaignRow, DeliveryRow } from '../analysis/delivery.ts';
 import type { ListGrowthRow, RouteRow, UncountedRow } from '../analysis/list.ts';
+import type { AdjustedEffects } from '../analysis/risk.ts';
 import type { Coverage, CoveredMonth, Months, Period } from '../period.ts';
 import { tableFromRows, writeTable, type TableSpec } from './tables.ts';
 import { reportJsonSchemaText } from './jsonSchema.ts';
@@ -183,6 +184,8 @@ export interface Report {
   list_growth: ListGrowthRow[];
   /** The review month's campaigns (and the one-to-one texts), largest first. */
   campaigns: CampaignRow[];
+  /** Each risk factor's effect on the odds of an opt-out once the others are taken into account (analysis/risk.ts). */
+  adjusted_effects: AdjustedEffects;
   inputs: IngestResult['files'];
   ignored_files: { file: string; why: string }[];
 }
@@ -259,6 +262,7 @@ export async function writeBundle(db: Db, out: string, input: BundleInput): Prom
     uncounted_stops: analysis.uncountedStops,
     list_growth: analysis.listGrowth,
     campaigns: analysis.campaigns,
+    adjusted_effects: analysis.adjusted,
     inputs: ingested.files,
     ignored_files: ingested.ignored,
   };
