@@ -97,8 +97,8 @@ describe('the delivery rate on the site', () => {
     const table = deliveryTable(data({ delivery: rows }));
     expect(table.rows.map((r) => r.map(cellText))).toEqual([
       ['All studios', '1,000', '930', '93.0%', '92.0% – 94.0%', '70', '0', '0', '95.0%'],
-      ['Studio s1', '500', '490', '98.0%', '97.0% – 99.0%', '10', '0', '0', '96.0%'],
-      ['Studio s2', '0', '0', '–', '–', '0', '0', '0', '–'],
+      ['s1', '500', '490', '98.0%', '97.0% – 99.0%', '10', '0', '0', '96.0%'],
+      ['s2', '0', '0', '–', '–', '0', '0', '0', '–'],
     ]);
   });
 
@@ -109,12 +109,12 @@ describe('the delivery rate on the site', () => {
     const figure = deliveryRateFigure(
       [
         { label: 'All studios', color: '#000', rows: [delivery('2026-08', null, 10, 9, { partial: true }), delivery('2026-09', null, 10, 9)] },
-        { label: 'Studio s1', color: '#00f', rows: [delivery('2026-09', 's1', 10, 8)] },
-        { label: 'Studio s2', color: '#f00', rows: [delivery('2026-09', 's2', 10, 10)] },
+        { label: 's1', color: '#00f', rows: [delivery('2026-09', 's1', 10, 8)] },
+        { label: 's2', color: '#f00', rows: [delivery('2026-09', 's2', 10, 10)] },
       ],
       { id: 'd', who: 'all studios', reviewMonth: '2026-09', lowest: true },
     );
-    expect(figure.caption).toBe('In September, 90.0% of the texts all studios sent were delivered, about the same as the 90.0% in August. The lowest: studio s1, 80.0%. A hollow point is a month the data covers only in part.');
+    expect(figure.caption).toBe('In September, 90.0% of the texts all studios sent were delivered, about the same as the 90.0% in August. The lowest: s1, 80.0%. A hollow point is a month the data covers only in part.');
     expect(figure.table.rows.map((r) => r.map(cellText))).toEqual([
       ['Sep 2026', '90.0%', '80.0%', '100%'],
       ['Aug 2026 (partial)', '90.0%', '–', '–'],
@@ -169,8 +169,8 @@ describe('how opt-outs arrived, on the site', () => {
     expect(table.columns.map((c) => c.label)).toEqual(['Studio', 'STOP reply', 'In words', 'CRM: staff', 'CRM: web form', 'All']);
     expect(table.rows.map((r) => r.map(cellText))).toEqual([
       ['All studios', '8', '1', '1', '2', '12'],
-      ['Studio s1', '5', '0', '0', '2', '7'],
-      ['Studio s2', '3', '1', '1', '0', '5'],
+      ['s1', '5', '0', '0', '2', '7'],
+      ['s2', '3', '1', '1', '0', '5'],
     ]);
   });
 
