@@ -59,6 +59,8 @@ describe('optout score on the command line', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/^Leads: 2,333 of new-leads\.csv scored for a first text on 2026-10-04 02:27 UTC; 2 rows not scored/);
     expect(r.out).toMatch(/Opt-outs expected: [\d.]+ if all 2,333 are texted, [\d.]+ if only the [\d,]+ marked send are\./);
+    expect(r.out).toContain('  not scored: new-leads.csv:675: phone is not a valid phone number for the region: "555-12"\n');
+    expect(r.out).toContain('  not scored: new-leads.csv:676: created_at is not a timestamp: "2026-13-05T10:00:00Z"\n');
     expect(r.out).toContain('Backtest of 2026-08: fitted on');
     expect(r.out).toMatch(/AUC {12}0\.\d{3}/);
     expect(r.out).toContain('Calibration by decile');

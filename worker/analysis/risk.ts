@@ -11,7 +11,9 @@ import { Z95 } from './stats.ts';
  * time since last contact, texts in the week, kind of text, hour band, studio), each dummy-coded
  * against its most texted key, with a small ridge penalty (config.ts RISK_MODEL). It is fitted on
  * the fact table's cells (sql/analysis/risk_cells.sql: one row per combination of keys), so a
- * 10M-message export is a few thousand rows here.
+ * 10M-message export is a few thousand rows here. Measured on a generated export of 2M messages
+ * (1.92M reached, 2 shared cores under load): 13,970 cells, the GROUP BY 0.1-0.3 s, the fit
+ * 0.07-0.1 s warm (0.3 s the first time, JavaScript not yet compiled), 7 iterations.
  */
 
 export type RiskKeys = Record<RiskFactor, string>;

@@ -53,7 +53,16 @@ export interface ScoreResult {
   ingested: IngestResult;
   fitted_on: { start: string; end: string; reached: number; opted_out: number; cells: number };
   fit_seconds: number;
-  leads: { file: string; as_of: string; summary: ScoreSummary; rows: number; rejected: number; duplicates: number } | null;
+  leads: {
+    file: string;
+    as_of: string;
+    summary: ScoreSummary;
+    rows: number;
+    rejected: number;
+    duplicates: number;
+    /** The rows not scored, with their line and reason. */
+    rejected_rows: { line: number | null; reason: string }[];
+  } | null;
   backtest: BacktestResult | null;
   seconds: number;
 }
@@ -206,7 +215,15 @@ export async function score(config: ScoreConfig, effects: RunEffects): Promise<S
               generatedBy: `optout ${VERSION}`,
             }),
           );
-          leads = { file: file.stats.file, as_of: asOf, summary, rows: file.stats.rows, rejected: file.stats.rejected, duplicates: file.stats.duplicates };
+          leads = {
+            file: file.stats.file,
+            as_of: asOf,
+            summary,
+            rows: file.stats.rows,
+            rejected: file.stats.rejected,
+            duplicates: file.stats.duplicates,
+            rejected_rows: file.rejected.map(({ line, reason }) => ({ line, reason })),
+          };
         } finally {
           await rm(scratch, { recursive: true, force: true });
         }

@@ -3,6 +3,9 @@ import { SCORE_ACTION_CATALOG, SCORE_ACTIONS } from '../catalog/index.ts';
 import type { ScoreResult } from './index.ts';
 import { expectedOptOuts } from './page.ts';
 
+/** Rows not scored that the command line lists one by one. */
+const REJECTED_SHOWN = 20;
+
 /** What `optout score` prints on stdout: the leads' summary and the backtest's figures. */
 export function scoreReport(result: ScoreResult, out: string): string {
   const lines: string[] = [];
@@ -17,6 +20,9 @@ export function scoreReport(result: ScoreResult, out: string): string {
     lines.push(
       `  Opt-outs expected: ${expectedOptOuts(s.expected_all)} if all ${int(s.leads)} are texted, ${expectedOptOuts(s.expected_send)} if only the ${int(s.by_action.send)} marked send are.`,
     );
+    // the rows not scored, as file:line: reason (the first few; all are in rejected_leads.csv)
+    for (const r of l.rejected_rows.slice(0, REJECTED_SHOWN)) lines.push(`  not scored: ${l.file}:${r.line ?? '?'}: ${r.reason}`);
+    if (l.rejected_rows.length > REJECTED_SHOWN) lines.push(`  not scored: ${int(l.rejected_rows.length - REJECTED_SHOWN)} more in rejected_leads.csv`);
   }
   const b = result.backtest;
   if (b) {
