@@ -41,6 +41,8 @@ export const MART_MODELS: readonly string[] = [
   'marts/policy_savings',
   'marts/action_stops',
   'marts/provider_evidence',
+  'marts/outbound_days',
+  'marts/history_months',
   'marts/monthly',
   'marts/delivery_outcomes',
   'marts/list_growth',

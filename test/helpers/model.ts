@@ -15,6 +15,8 @@ export async function runModel(
   model: string,
   given: Record<string, GivenTable>,
   params: Params = {},
+  /** Models built first on the given rows, in order: the model's upstream a test does not give. */
+  upstream: readonly string[] = [],
 ): Promise<Record<string, unknown>[]> {
   const db = await Db.open(null);
   try {
@@ -32,6 +34,10 @@ export async function runModel(
       }
     }
     // what the runner makes before the model (the fact table's key types), from the given tables
+    for (const up of upstream) {
+      const upSql = await modelSql(up);
+      await db.exec(`create table ${up.split('/').pop()} as\n${upSql}`, paramsFor(upSql, params));
+    }
     await BEFORE[model]?.(db);
     const sql = await modelSql(model);
     await db.exec(`create table model_output as\n${sql}`, paramsFor(sql, params));
@@ -40,6 +46,9 @@ export async function runModel(
     db.close();
   }
 }
+
+/** What monthly, delivery_outcomes and list_growth read beside the messages: the days and months with texts. */
+export const HISTORY_GRID: readonly string[] = ['marts/outbound_days', 'marts/history_months'];
 
 /** review_periods for a review month and the month before it. */
 export const REVIEW_PERIODS: GivenTable = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REVIEW_PERIODS, runModel, type GivenTable } from '../helpers/model.ts';
+import { HISTORY_GRID, REVIEW_PERIODS, runModel, type GivenTable } from '../helpers/model.ts';
 
 /**
  * What a deliverability analyst looks for, each mart run alone on hand-worked rows
@@ -29,10 +29,14 @@ describe('delivery_outcomes', () => {
         outbound('s2', '2025-03-31', 'failed'),
       ],
     },
+    int_studios: {
+      columns: { studio_id: 'varchar', timezone: 'varchar' },
+      rows: [{ studio_id: 's1', timezone: 'UTC' }, { studio_id: 's2', timezone: 'America/New_York' }],
+    },
   };
 
   it('counts every outbound text of each month and studio by how it ended, and all studios', async () => {
-    const rows = await runModel('marts/delivery_outcomes', given, HISTORY);
+    const rows = await runModel('marts/delivery_outcomes', given, HISTORY, HISTORY_GRID);
     const zero = { sent: 0, delivered: 0, no_receipt: 0, undelivered: 0, failed: 0, other: 0 };
     expect(rows).toEqual([
       { month: '2026-02', studio_id: 's1', ...zero, sent: 2, delivered: 1, failed: 1 },
@@ -241,7 +245,7 @@ describe('list_growth', () => {
   };
 
   it('splits each month\'s change in reachable leads into leads added, lost to opt-outs and deactivations, and come back', async () => {
-    const rows = await runModel('marts/list_growth', given, HISTORY);
+    const rows = await runModel('marts/list_growth', given, HISTORY, HISTORY_GRID);
     // February: leads 1 and 5 reachable at its start (6 is deactivated); lead 2 added; leads 1 and 2 opt out.
     const february = { reachable_at_start: 2, leads_added: 1, lost_to_opt_outs: 2, lost_to_deactivation: 0, came_back: 0, reachable_at_end: 1, net_change: -1 };
     // March: lead 5 reachable at its start; 3 and 4 added; 3 opts out, 4's number is deactivated, 2 opts in again.
@@ -255,8 +259,8 @@ describe('list_growth', () => {
   });
 
   it('ends each month with monthly\'s reachable leads and its leads added', async () => {
-    const growth = await runModel('marts/list_growth', given, HISTORY);
-    const monthly = await runModel('marts/monthly', given, HISTORY);
+    const growth = await runModel('marts/list_growth', given, HISTORY, HISTORY_GRID);
+    const monthly = await runModel('marts/monthly', given, HISTORY, HISTORY_GRID);
     expect(growth.map((r) => [r.month, r.studio_id, r.reachable_at_end, r.leads_added])).toEqual(monthly.map((r) => [r.month, r.studio_id, r.reachable_leads, r.leads_added]));
   });
 });

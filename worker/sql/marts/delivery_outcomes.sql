@@ -3,27 +3,8 @@
 -- delivery rate delivered / sent. sent = delivered + no_receipt + undelivered + failed + other.
 with
 
-outbound as (
-    select studio_id, local_date, status
-    from int_messages_identified
-    where direction = 'outbound' and local_date between $history_start::date and $history_end::date
-),
-
 by_day as (
-    -- by day first: a month of each of millions of rows costs more than grouping on the date
-    select
-        studio_id,
-        local_date,
-        count(*) as sent,
-        count(*) filter (where status = 'delivered') as delivered,
-        -- reached, but the carrier sent no receipt
-        count(*) filter (where status = 'sent') as no_receipt,
-        count(*) filter (where status = 'undelivered') as undelivered,
-        count(*) filter (where status = 'failed') as failed,
-        -- still queued when the export was taken, or a status the contract does not name
-        count(*) filter (where status not in ('delivered', 'sent', 'undelivered', 'failed')) as other,
-    from outbound
-    group by all
+    select * from outbound_days
 ),
 
 by_month as (
@@ -42,9 +23,7 @@ by_month as (
 
 grid as (
     -- every studio that texted in the window, in every month with a text (as monthly)
-    select studios.studio_id, months.month_start
-    from (select distinct studio_id from by_month) as studios
-    cross join (select distinct month_start from by_month) as months
+    select studio_id, month_start from history_months
 ),
 
 per_studio as (

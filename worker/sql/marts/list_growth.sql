@@ -12,31 +12,16 @@ studios as (
     select studio_id, timezone from int_studios
 ),
 
-outbound_days as (
-    select studio_id, local_date
-    from int_messages_identified
-    where direction = 'outbound' and local_date between $history_start::date and $history_end::date
-    group by all
-),
-
-months as (
-    select distinct date_trunc('month', local_date)::date as month_start from outbound_days
-),
-
 grid as (
-    select s.studio_id, s.timezone, m.month_start, (m.month_start + interval 1 month)::date as next_start
-    from (select distinct studio_id from outbound_days) as o
-    join studios as s using (studio_id)
-    cross join months as m
+    select studio_id, timezone, month_start, next_start, starts_at, ends_at from history_months
 ),
 
 instants as (
     -- each studio's month's start and end as UTC instants, with the local date that begins there
-    select studio_id, timezone, month_start, 'start' as boundary, month_start as on_date,
-        timezone(timezone, month_start::timestamp) as at_ts,
+    select studio_id, timezone, month_start, 'start' as boundary, month_start as on_date, starts_at as at_ts,
     from grid
     union all
-    select studio_id, timezone, month_start, 'end', next_start, timezone(timezone, next_start::timestamp)
+    select studio_id, timezone, month_start, 'end', next_start, ends_at
     from grid
 ),
 

@@ -7,38 +7,13 @@ studios as (
     select studio_id, timezone from int_studios
 ),
 
-outbound as (
-    select studio_id, local_date, status, is_reached
-    from int_messages_identified
-    where direction = 'outbound' and local_date between $history_start::date and $history_end::date
-),
-
 sent_by_day as (
-    -- by day first: a month of each of millions of rows costs more than grouping on the date
-    select studio_id, local_date, count(*) as sent, count(*) filter (where status = 'delivered') as delivered
-    from outbound
-    group by all
-),
-
-months as (
-    -- the months with a text, and the studios that texted in the window
-    select distinct date_trunc('month', local_date)::date as month_start from sent_by_day
-),
-
-grid as (
-    select s.studio_id, s.timezone, m.month_start, (m.month_start + interval 1 month)::date as next_start
-    from (select distinct studio_id from sent_by_day) as o
-    join studios as s using (studio_id)
-    cross join months as m
+    select studio_id, local_date, sent, delivered from outbound_days
 ),
 
 bounds as (
     -- each studio's month as UTC instants: [starts_at, ends_at)
-    select
-        *,
-        timezone(timezone, month_start::timestamp) as starts_at,
-        timezone(timezone, next_start::timestamp) as ends_at,
-    from grid
+    select * from history_months
 ),
 
 reached as (
