@@ -5,7 +5,7 @@ import path from 'node:path';
 import { generate } from '../../data/generate/index.ts';
 import { normalizeScoreConfig } from '../../worker/config.ts';
 import { score } from '../../worker/score/index.ts';
-import type { BacktestResult } from '../../worker/score/backtest.ts';
+import { totalVerdict, type BacktestResult } from '../../worker/score/backtest.ts';
 
 /**
  * `optout score --backtest`: backtest.csv checked on its own (the AUC recomputed from the file by
@@ -67,6 +67,16 @@ describe('optout score --backtest on the bundled sample', () => {
     // measured: AUC 0.658, Brier skill 0.0020, 28.9 opt-outs predicted for 31 observed
     expect(result.auc).toBeGreaterThan(0.6);
     expect(Math.abs(result.predicted / result.opted_out - 1)).toBeLessThan(0.25);
+    expect(result.total.verdict).toBe('as_predicted');
+  }, 60_000);
+
+  it("says when the month's total is beyond chance: September's planted spikes are trouble the months before did not show", async () => {
+    const { result } = await backtestOf(SAMPLE, '2026-09');
+    // measured: 76.6 predicted for 220 observed
+    expect(result.opted_out).toBe(220);
+    expect(result.predicted).toBeLessThan(110);
+    expect(result.total.verdict).toBe('more');
+    expect(result.total.tail).toBeLessThan(1e-9);
   }, 60_000);
 
   it('refuses a month with no text, and one with nothing before it to fit on, naming the months covered', async () => {
@@ -96,6 +106,24 @@ describe('optout score --backtest on the bundled sample', () => {
  * month before it shows their risk. At 150,000 messages August's AUC was 0.59 to 0.69 (about 120
  * opt-outs a month); at the sample's 40,000, 0.66.
  */
+describe("the backtest's verdict on the month's total (a Poisson count, beyond chance below 1 in 1,000)", () => {
+  it.each([
+    // observed, predicted, verdict
+    [31, 28.9, 'as_predicted'],
+    [220, 76.6, 'more'],
+    // P(X >= 20 | 10) = 0.0035: not beyond chance; P(X >= 24 | 10) = 0.00012: beyond
+    [20, 10, 'as_predicted'],
+    [24, 10, 'more'],
+    // P(X <= 2 | 12) = 0.00052: beyond chance below; P(X <= 4 | 12) = 0.0076: within
+    [2, 12, 'fewer'],
+    [4, 12, 'as_predicted'],
+    [0, 8, 'fewer'],
+    [0, 0.5, 'as_predicted'],
+  ] as const)('%i observed against %f predicted: %s', (observed, predicted, verdict) => {
+    expect(totalVerdict(observed, predicted).verdict).toBe(verdict);
+  });
+});
+
 describe('the backtest over generated exports', () => {
   it.each([1, 2, 3])('seed %i: AUC above 0.6 and the predicted opt-outs within 25% of the observed', async (seed) => {
     const input = path.join(await mkdtemp(path.join(tmpdir(), 'optout-gen-')), 'export');

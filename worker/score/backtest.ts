@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { poissonUpperTail } from '../analysis/poisson.ts';
 import { literal, type Db } from '../db.ts';
 import { OptoutError } from '../errors.ts';
 import { modelSql, paramsFor } from '../models.ts';
@@ -39,7 +40,26 @@ export interface BacktestResult {
   /** 1 - brier / brier_reference. */
   brier_skill: number | null;
   deciles: Decile[];
+  /**
+   * The month's opt-outs against the total predicted, as Poisson counts: 'as_predicted' unless
+   * the observed count is beyond chance (a tail under 1 in 1,000) above ('more') or below ('fewer').
+   * A month with trouble of a new kind (a bought list, a win-back blast) is 'more': nothing before
+   * it showed that risk.
+   */
+  total: { verdict: 'as_predicted' | 'more' | 'fewer'; tail: number };
   fit_seconds: number;
+}
+
+/** How far from chance a backtest's total is: below this tail, the month is not as predicted. */
+export const TOTAL_TAIL = 0.001;
+
+/** The month's observed opt-outs against the predicted total (a Poisson count). */
+export function totalVerdict(observed: number, predicted: number): BacktestResult['total'] {
+  const above = poissonUpperTail(observed, predicted);
+  const below = observed <= 0 ? Math.exp(-predicted) : 1 - poissonUpperTail(observed + 1, predicted);
+  if (observed > predicted && above < TOTAL_TAIL) return { verdict: 'more', tail: above };
+  if (observed < predicted && below < TOTAL_TAIL) return { verdict: 'fewer', tail: below };
+  return { verdict: 'as_predicted', tail: Math.min(1, 2 * Math.min(above, below)) };
 }
 
 const dayBefore = (date: string): string => new Date(Date.parse(`${date}T00:00:00Z`) - 86400e3).toISOString().slice(0, 10);
@@ -86,17 +106,20 @@ export async function backtest(db: Db, month: string, out: string): Promise<Back
   await db.exec('drop table backtest_scored; drop table backtest_cells; drop table backtest_messages');
 
   const scores = brierScores(groups);
+  const observed = groups.reduce((s, g) => s + g.y, 0);
+  const predicted = groups.reduce((s, g) => s + g.n * g.predicted, 0);
   return {
     month,
     fitted_on: { start: span.first, end: fitEnd, reached: model.reached, opted_out: model.opted_out },
     messages: groups.reduce((s, g) => s + g.n, 0),
-    opted_out: groups.reduce((s, g) => s + g.y, 0),
-    predicted: groups.reduce((s, g) => s + g.n * g.predicted, 0),
+    opted_out: observed,
+    predicted,
     auc: auc(groups),
     brier: scores.brier,
     brier_reference: scores.reference,
     brier_skill: scores.skill,
     deciles,
+    total: totalVerdict(observed, predicted),
     fit_seconds: fitSeconds,
   };
 }

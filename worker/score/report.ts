@@ -1,10 +1,20 @@
 import { int, pct } from '../catalog/format.ts';
 import { SCORE_ACTION_CATALOG, SCORE_ACTIONS } from '../catalog/index.ts';
+import type { BacktestResult } from './backtest.ts';
 import type { ScoreResult } from './index.ts';
 import { expectedOptOuts } from './page.ts';
 
 /** Rows not scored that the command line lists one by one. */
 const REJECTED_SHOWN = 20;
+
+/** The month's total against the prediction, in words. */
+export function totalSentence(b: BacktestResult): string {
+  if (b.total.verdict === 'more') {
+    return `more opt-outs than the months before predict, beyond chance: the month had trouble the past did not show (see its spikes in the report)`;
+  }
+  if (b.total.verdict === 'fewer') return 'fewer opt-outs than the months before predict, beyond chance: something that drove them before has stopped';
+  return 'as the months before predict, within chance';
+}
 
 /** What `optout score` prints on stdout: the leads' summary and the backtest's figures. */
 export function scoreReport(result: ScoreResult, out: string): string {
@@ -35,6 +45,7 @@ export function scoreReport(result: ScoreResult, out: string): string {
       `  Brier score    ${b.brier.toFixed(5)}; predicting the month's overall rate (${pct(rate)}) for every text scores ${b.brier_reference.toFixed(5)}`,
       `  Brier skill    ${b.brier_skill === null ? 'none' : b.brier_skill.toFixed(4)} (1 - Brier / the overall rate's: above 0 beats the overall rate)`,
       `  Opt-outs       ${b.predicted.toFixed(1)} predicted, ${int(b.opted_out)} observed${off}`,
+      `  Verdict        ${totalSentence(b)}`,
       '  Calibration by decile of the predicted chance:',
       '    decile     texts  chance from      to  predicted  observed',
       ...b.deciles.map(
