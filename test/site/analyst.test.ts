@@ -121,6 +121,18 @@ describe('the delivery rate on the site', () => {
     ]);
     expect(figure.narrow).toContain('<svg');
   });
+
+  it('names the studio that delivered least as the report names it, capitals kept', () => {
+    const figure = deliveryRateFigure(
+      [
+        { label: 'All studios', color: '#000', rows: [delivery('2026-09', null, 20, 18)] },
+        { label: 'Iron Works Gym (s2)', color: '#00f', rows: [delivery('2026-09', 's2', 10, 8)] },
+        { label: 'Café Zürich Pilates', color: '#f00', rows: [delivery('2026-09', 's4', 10, 10)] },
+      ],
+      { id: 'd', who: 'all studios', reviewMonth: '2026-09', lowest: true },
+    );
+    expect(figure.caption).toContain('The lowest: Iron Works Gym (s2), 80.0%.');
+  });
 });
 
 describe('how opt-outs arrived, on the site', () => {
