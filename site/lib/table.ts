@@ -19,6 +19,15 @@ export function keyColumn(columns: Column[]): number {
   return columns.findIndex((c, i) => i > 0 && /^(rate|share|extra opt-outs|extra)$/i.test(c.label.trim()));
 }
 
+/**
+ * Column headings are kept on one line, so a number's heading never breaks; a heading longer than
+ * this (a studio's name as the heading of its column) wraps instead, or it would make the table
+ * wider than any screen.
+ */
+export const LONG_HEADING = 24;
+
+export const wrapsHeading = (c: Column): boolean => c.label.length > LONG_HEADING;
+
 export interface TableModel {
   columns: Column[];
   rows: Cell[][];
