@@ -20,11 +20,11 @@ export function keyColumn(columns: Column[]): number {
 }
 
 /**
- * Column headings are kept on one line, so a number's heading never breaks; a heading longer than
- * this (a studio's name as the heading of its column) wraps instead, or it would make the table
- * wider than any screen.
+ * Column headings are kept on one line, so a short heading over numbers never breaks; a heading
+ * longer than this (a studio's name over its column, "Reachable at month end") may wrap when the
+ * table is short of room, or seven studios' names would make a table wider than any screen.
  */
-export const LONG_HEADING = 24;
+export const LONG_HEADING = 16;
 
 export const wrapsHeading = (c: Column): boolean => c.label.length > LONG_HEADING;
 

@@ -130,7 +130,7 @@ describe('plain words and one way of writing numbers, on every page but the meth
 
   it('says what the columns of the breakdowns mean in words, and how to read each funnel plot', () => {
     const cohorts = page('cohorts.html');
-    expect(cohorts.match(/<th scope="col" class="num">× the month&#39;s rate<\/th>/g)).toHaveLength(11);
+    expect(cohorts.match(/<th scope="col" class="num long">× the month&#39;s rate<\/th>/g)).toHaveLength(11);
     expect(cohorts.match(/<th scope="col" class="num long">Rate allowing for small groups<\/th>/g)).toHaveLength(11);
     expect(cohorts.match(/<p class="how-to">How to read it: /g)).toHaveLength(11);
   });
