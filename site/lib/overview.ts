@@ -117,11 +117,22 @@ export function headline(report: ReportData): string {
  * studio is often a day of all studios too), so the two counts are told apart.
  */
 export function spikeCount(spikes: SpikeRef[]): string {
-  const all = spikes.filter((s) => s.spike.studio_id === null).length;
-  const own = spikes.length - all;
+  const listed = distinctSpikes(spikes);
+  const all = listed.filter((s) => s.spike.studio_id === null).length;
+  const own = listed.length - all;
   if (all === 0) return `${plural(own, 'spike')} in single studios`;
   if (own === 0) return `${plural(all, 'spike')} across all studios`;
-  return `${plural(all, 'spike')} across all studios (${int(spikes.length)} counting each studio's own)`;
+  return `${plural(all, 'spike')} across all studios (${int(listed.length)} counting each studio's own)`;
+}
+
+/**
+ * The spikes to list and count, without a studio's spike that is an all-studios spike again: the
+ * same days, texts and opt-outs, because all of those days' texts were that studio's (every spike
+ * of an export of one studio). The studio's page still links its own.
+ */
+export function distinctSpikes(spikes: SpikeRef[]): SpikeRef[] {
+  const all = spikes.filter((s) => s.spike.studio_id === null).map((s) => s.spike);
+  return spikes.filter(({ spike: s }) => s.studio_id === null || !all.some((a) => a.start === s.start && a.end === s.end && a.reached === s.reached && a.opt_outs === s.opt_outs));
 }
 
 /** The spikes of the review month (the spikes page also lists those of the two months before). */
@@ -280,7 +291,7 @@ export function findings(data: SiteData, limits = { spikes: 3, groups: 5, alerts
     {
       title: 'Spikes in opt-outs',
       items: spikes.slice(0, limits.spikes).map((s) => ({ text: spikeSentence(s), href: spikeHref(s.slug), link: 'See the spike' })),
-      more: data.spikes.length > Math.min(limits.spikes, spikes.length) ? { text: `All spikes: ${spikeCount(data.spikes)}${data.spikes.length > inMonthSpikes ? `, since ${day(report.trend[0]?.date ?? report.period.start)}` : ''}`, href: href('spikes.html') } : null,
+      more: distinctSpikes(data.spikes).length > Math.min(limits.spikes, spikes.length) ? { text: `All spikes: ${spikeCount(data.spikes)}${data.spikes.length > inMonthSpikes ? `, since ${day(report.trend[0]?.date ?? report.period.start)}` : ''}`, href: href('spikes.html') } : null,
       empty: 'No day had clearly more opt-outs than usual.',
     },
     {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CAUSE_CATALOG, CAUSES } from '../../worker/catalog/index.ts';
 import { decompositionCaption } from '../../site/charts/spikes.ts';
 import { moreThanUsual } from '../../site/lib/spikeView.ts';
-import { breachSentence, spikeCount } from '../../site/lib/overview.ts';
+import { breachSentence, distinctSpikes, spikeCount } from '../../site/lib/overview.ts';
 import { expected } from '../../site/lib/format.ts';
 import type { SpikeRef } from '../../site/lib/load.ts';
 import { buildFrom, readAll, type BuiltSite } from './helpers.ts';
@@ -249,10 +249,15 @@ describe('the wording rules, on their own', () => {
   });
 
   it('counts spikes by which they are', () => {
-    const ref = (studio: string | null) => ({ spike: { studio_id: studio } }) as unknown as SpikeRef;
+    const ref = (studio: string | null, start = studio ?? 'all', opt_outs = 10) => ({ spike: { studio_id: studio, start, end: start, reached: 100, opt_outs } }) as unknown as SpikeRef;
     expect(spikeCount([ref(null), ref('s1'), ref('s2')])).toBe("1 spike across all studios (3 counting each studio's own)");
-    expect(spikeCount([ref(null), ref(null)])).toBe('2 spikes across all studios');
+    expect(spikeCount([ref(null), ref(null, 'another day')])).toBe('2 spikes across all studios');
     expect(spikeCount([ref('s1')])).toBe('1 spike in single studios');
+    // a studio's spike on the same days, texts and opt-outs as all studios' is that spike again (an export of one studio)
+    const same = [ref(null, '2026-09-09'), ref('s1', '2026-09-09'), ref(null, '2026-09-15'), ref('s1', '2026-09-15')];
+    expect(spikeCount(same)).toBe('2 spikes across all studios');
+    expect(distinctSpikes(same).map((s) => s.spike.studio_id)).toEqual([null, null]);
+    expect(spikeCount([ref(null, '2026-09-09'), ref('s1', '2026-09-09', 9)])).toBe("1 spike across all studios (2 counting each studio's own)");
     expect(breachSentence(0, 2)).toBe("a single day's opt-out rate was at or above 5% on 2 days");
   });
 });
