@@ -99,6 +99,12 @@ describe('the studios of the sample, by their names (s1 Palm Yoga, s2 Iron Works
     expect(page('spikes/2026-09-09-palm-yoga.html')).toContain('<h1>Spike: Palm Yoga, 9 Sep 2026</h1>');
     expect(text(page('spikes.html'))).toContain('Iron Works Gym, 23 Sep 2026');
     expect(text(page('studios/lotus-pilates.html'))).toContain('Spikes at Lotus Pilates');
+    // on the studio's own page its spikes go by their days: the caption names the studio
+    const own = page('studios/lotus-pilates.html');
+    const table = own.slice(own.indexOf('Spikes at Lotus Pilates'), own.indexOf('</table>', own.indexOf('Spikes at Lotus Pilates')));
+    expect(text(table)).toContain('Days');
+    expect(text(table)).toContain('16–19 Sep 2026');
+    expect(text(table)).not.toContain('Lotus Pilates,');
     expect(text(page('compliance.html'))).toContain('Iron Works Gym');
   });
 
