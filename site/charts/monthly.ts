@@ -53,7 +53,9 @@ export function monthlyCaption(rows: MonthRow[], reviewMonth: string, who: strin
   const sorted = before.map((r) => r.rate).sort((a, b) => a - b);
   const mid = sorted.length % 2 ? (sorted[(sorted.length - 1) / 2] as number) : ((sorted[sorted.length / 2 - 1] as number) + (sorted[sorted.length / 2] as number)) / 2;
   const highest = now.rate >= Math.max(...sorted);
-  return `For ${who}, ${pct(now.rate)} of texts led to an opt-out in ${month(reviewMonth, false)}, against a typical ${pct(mid)} in the ${before.length} whole ${before.length === 1 ? 'month' : 'months'} before${highest ? ': the highest of the year' : ''}.`;
+  // "of the year" only when there is a year of months to compare: an export of 6 months says so
+  const of = before.length + 1 >= 12 ? 'of the year' : `of these ${before.length + 1} months`;
+  return `For ${who}, ${pct(now.rate)} of texts led to an opt-out in ${month(reviewMonth, false)}, against a typical ${pct(mid)} in the ${before.length} whole ${before.length === 1 ? 'month' : 'months'} before${highest ? `: the highest ${of}` : ''}.`;
 }
 
 export function monthlyFigure(rows: MonthRow[], o: { id: string; who: string; month: string; width?: number }): Figure {
