@@ -83,7 +83,7 @@ export function deliveryRateFigure(series: Series[], o: { id: string; who: strin
     return r && r.delivery_rate !== null ? [{ label: s.label, rate: r.delivery_rate }] : [];
   });
   const low = o.lowest && inMonth.length > 1 ? [...inMonth].sort((a, b) => a.rate - b.rate)[0] : undefined;
-  const caption = `${deliveryRateCaption(main, o.reviewMonth, o.who)}${low ? ` The lowest: ${low.label.toLowerCase()}, ${pct(low.rate)}.` : ''}${o.note ? ` ${o.note}` : ''}${partial ? ' A hollow point is a month the data covers only in part.' : ''}`;
+  const caption = `${deliveryRateCaption(main, o.reviewMonth, o.who)}${low ? ` The lowest: ${low.label}, ${pct(low.rate)}.` : ''}${o.note ? ` ${o.note}` : ''}${partial ? ' A hollow point is a month the data covers only in part.' : ''}`;
   const alt = `Line chart of the share of texts sent that were delivered, month by month, for ${series.map((s) => s.label).join(', ')}. ${caption}`;
   const legend: LegendItem[] = series.map((s) => ({ label: s.label, color: s.color, shape: 'line' }));
   return {

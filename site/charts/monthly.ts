@@ -2,7 +2,7 @@ import * as Plot from '@observablehq/plot';
 import { int, month, pct, pctTick, shortMonth } from '../lib/format.ts';
 import type { ReportData } from '../lib/schema.ts';
 import { OKABE_ITO } from './palette.ts';
-import { plot, toSvg, type Figure } from './render.ts';
+import { NARROW, plot, toSvg, type Figure } from './render.ts';
 
 /** The year of history: the opt-out rate by month with its interval, partial months marked. */
 
@@ -15,19 +15,23 @@ function yMax(rows: MonthRow[]): number {
   return Math.min(1, Math.max(0.005, ...rates, ...highs) * 1.12);
 }
 
-export function monthlyPlot(rows: MonthRow[], { width }: { width: number }): unknown {
+export function monthlyPlot(rows: MonthRow[], { width, narrow = false }: { width: number; narrow?: boolean }): unknown {
   const top = yMax(rows);
   const x = (r: MonthRow): string => shortMonth(r.month);
   const whole = rows.filter((r) => !r.partial);
   const partial = rows.filter((r) => r.partial);
+  // a phone names every other month when the year is long, by its first three letters, so the names never touch
+  const months = rows.map(x);
+  const step = narrow && months.length > 6 ? 2 : 1;
+  const ticks = months.filter((_m, i) => (months.length - 1 - i) % step === 0);
   return plot({
     width,
-    height: 260,
-    marginLeft: 56,
+    height: narrow ? 240 : 260,
+    marginLeft: narrow ? 48 : 56,
     marginRight: 16,
     marginBottom: 40,
-    x: { domain: rows.map(x), label: null, padding: 0.3 },
-    y: { domain: [0, top], label: 'Opt-out rate', tickFormat: pctTick, grid: true, nice: false },
+    x: { domain: months, label: null, padding: 0.3, ticks, ...(narrow ? { tickFormat: (m: string) => m.slice(0, 3) } : {}) },
+    y: { domain: [0, top], label: 'Opt-out rate', tickFormat: pctTick, grid: true, nice: false, ...(narrow ? { ticks: 5 } : {}) },
     marks: [
       Plot.ruleX(rows, { x, y1: (r: MonthRow) => r.ci_low, y2: (r: MonthRow) => Math.min(r.ci_high, top), stroke: OKABE_ITO.grey, strokeWidth: 2 }),
       Plot.dot(whole, { x, y: 'rate', r: 5, fill: OKABE_ITO.blue, title: (r: MonthRow) => `${month(r.month)}: ${pct(r.rate)} (${int(r.attributed_opt_outs)} of ${int(r.reached)} texts)` }),
@@ -49,16 +53,20 @@ export function monthlyCaption(rows: MonthRow[], reviewMonth: string, who: strin
   const sorted = before.map((r) => r.rate).sort((a, b) => a - b);
   const mid = sorted.length % 2 ? (sorted[(sorted.length - 1) / 2] as number) : ((sorted[sorted.length / 2 - 1] as number) + (sorted[sorted.length / 2] as number)) / 2;
   const highest = now.rate >= Math.max(...sorted);
-  return `For ${who}, ${pct(now.rate)} of texts led to an opt-out in ${month(reviewMonth, false)}, against a typical ${pct(mid)} in the ${before.length} whole ${before.length === 1 ? 'month' : 'months'} before${highest ? ': the highest of the year' : ''}.`;
+  // "of the year" only when there is a year of months to compare: an export of 6 months says so
+  const of = before.length + 1 >= 12 ? 'of the year' : `of these ${before.length + 1} months`;
+  return `For ${who}, ${pct(now.rate)} of texts led to an opt-out in ${month(reviewMonth, false)}, against a typical ${pct(mid)} in the ${before.length} whole ${before.length === 1 ? 'month' : 'months'} before${highest ? `: the highest ${of}` : ''}.`;
 }
 
 export function monthlyFigure(rows: MonthRow[], o: { id: string; who: string; month: string; width?: number }): Figure {
   const caption = `${monthlyCaption(rows, o.month, o.who)}${rows.some((r) => r.partial) ? ' A hollow point is a month the data covers only in part.' : ''}`;
+  const alt = `Chart of the monthly opt-out rate for ${o.who}, with its 95% range. ${caption}`;
   return {
     id: o.id,
     title: `The last ${rows.length} ${rows.length === 1 ? 'month' : 'months'}, ${o.who}`,
     caption,
-    svg: toSvg(monthlyPlot(rows, { width: o.width ?? 720 }), `Chart of the monthly opt-out rate for ${o.who}, with its 95% range. ${caption}`),
+    svg: toSvg(monthlyPlot(rows, { width: o.width ?? 720 }), alt),
+    narrow: toSvg(monthlyPlot(rows, { width: NARROW, narrow: true }), alt),
     legend: [
       { label: 'Opt-out rate', color: OKABE_ITO.blue, shape: 'dot' },
       { label: 'Likely range (95%)', color: OKABE_ITO.grey, shape: 'line' },

@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { int, pct, pctTick, shortMonth } from '../lib/format.ts';
+import { int, pct, pctTick, plural, shortMonth } from '../lib/format.ts';
 import { errorLabel } from '../lib/labels.ts';
 import type { ReportData } from '../lib/schema.ts';
 import { monthCoverage, partialMonths, coveredDays, type Coverage } from '../lib/period.ts';
@@ -23,11 +23,24 @@ export function errorLegend(codes: string[], shown: string[] = codes): LegendIte
   return codes.flatMap((c, i) => (shown.includes(c) ? [{ label: errorLabel(c), color: colors[i] as string, shape: 'bar' as const }] : []));
 }
 
-/** The top of the failed-share axis, shared by the charts of every studio so their bars compare. */
+/** A studio's month with fewer texts sent than this does not set the shared scale (1 failed of 3 is 33%). */
+export const SCALE_MIN_SENT = 100;
+
+/**
+ * The top of the failed-share axis, shared by the charts of every studio so their bars compare:
+ * the highest month of any studio, of those that sent at least SCALE_MIN_SENT texts (of all
+ * months when none did). A smaller month above it is drawn to the top and labelled with its share.
+ */
 export function deliveryTop(rows: DeliveryRow[], months: string[]): number {
-  const sums = new Map<string, number>();
-  for (const r of rows) if (months.includes(r.month)) sums.set(`${r.studio_id}\u0000${r.month}`, (sums.get(`${r.studio_id}\u0000${r.month}`) ?? 0) + r.rate);
-  return Math.max(0.001, ...sums.values()) * 1.1;
+  const sums = new Map<string, { rate: number; sent: number }>();
+  for (const r of rows) {
+    if (!months.includes(r.month)) continue;
+    const key = `${r.studio_id}\u0000${r.month}`;
+    sums.set(key, { rate: (sums.get(key)?.rate ?? 0) + r.rate, sent: r.attempts });
+  }
+  const all = [...sums.values()];
+  const counted = all.some((m) => m.sent >= SCALE_MIN_SENT) ? all.filter((m) => m.sent >= SCALE_MIN_SENT) : all;
+  return Math.max(0.001, ...counted.map((m) => m.rate)) * 1.1;
 }
 
 /** Opacity of the bars of a month the data covers only in part. */
@@ -50,7 +63,10 @@ export function deliveryPlot(
   rows: DeliveryRow[],
   { width, codes, months, coverage, top: sharedTop, narrow = false }: { width: number; codes: string[]; months: string[]; coverage?: Coverage; top?: number; narrow?: boolean },
 ): unknown {
-  const top = sharedTop ?? Math.max(0.001, ...months.map((m) => rows.filter((r) => r.month === m).reduce((s, r) => s + r.rate, 0))) * 1.1;
+  const share = (m: string): number => rows.filter((r) => r.month === m).reduce((s, r) => s + r.rate, 0);
+  const top = sharedTop ?? Math.max(0.001, ...months.map(share)) * 1.1;
+  // a month above the shared scale (few texts): its bar is cut at the top, its share written on it
+  const over = months.filter((m) => share(m) > top).map((m) => ({ month: m, share: share(m) }));
   const partial = new Set(coverage ? months.filter((m) => monthCoverage(m, coverage).partial) : []);
   const twoLines = partial.size > 0;
   return plot({
@@ -75,8 +91,10 @@ export function deliveryPlot(
           inset: narrow ? 0.5 : 1,
           stroke: 'white',
           strokeWidth: 0.75,
+          clip: true,
         }),
       ),
+      Plot.text(over, { x: 'month', y: top, text: (o: { share: number }) => pct(o.share), dy: 9, fill: OKABE_ITO.black, stroke: 'white', strokeWidth: 3, fontWeight: 600 }),
       Plot.ruleY([0]),
     ],
   });
@@ -87,7 +105,7 @@ export function deliveryCaption(rows: DeliveryRow[], studio: string, lastMonth: 
   if (month.length === 0) return `No texts from ${studio} failed in ${shortMonth(lastMonth)}.`;
   const rate = month.reduce((s, r) => s + r.rate, 0);
   const worst = [...month].sort((a, b) => b.messages - a.messages)[0] as DeliveryRow;
-  return `In ${shortMonth(lastMonth)}, ${pct(rate)} of texts from ${studio} failed; the largest part was ${errorLabel(worst.error_code)} (${int(worst.messages)} texts).`;
+  return `In ${shortMonth(lastMonth)}, ${pct(rate)} of texts from ${studio} failed; the largest part was ${errorLabel(worst.error_code)} (${plural(worst.messages, 'text')}).`;
 }
 
 export function deliveryFigure(

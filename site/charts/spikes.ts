@@ -4,7 +4,7 @@ import { DIMENSION_TEXT, keyLabel } from '../lib/labels.ts';
 import type { DecompositionRow, Dimension, Spike } from '../lib/schema.ts';
 import { uncovered, type Coverage, type Span } from '../lib/period.ts';
 import { OKABE_ITO } from './palette.ts';
-import { marginFor, NARROW, plot, toSvg, uniqueLabels, wrapLabel, type Figure } from './render.ts';
+import { marginFor, NARROW, plot, textWidth, toSvg, uniqueLabels, wrapLabel, type Figure } from './render.ts';
 import type { TrendPoint } from './trend.ts';
 
 /** A spike's charts: its days against what was expected, and where its extra opt-outs came from. */
@@ -148,14 +148,16 @@ export function spikeDaysPlot(
   { width, window, gaps = [], narrow = false }: { width: number; window?: Span; gaps?: Span[]; narrow?: boolean },
 ): unknown {
   const top = Math.max(1, ...bars.map((b) => b.opt_outs), ...expected.map((e) => e.expected)) * 1.08;
-  // px a day takes (margins 44 + 16): "No data" is written on the gaps it fits in
+  // px a day takes (less the margins): "No data" is written on the gaps it fits in
   const days = (s: Span): number => Math.round((utcDate(s.end).getTime() - utcDate(s.start).getTime()) / 86400e3) + 1;
-  const dayWidth = (width - 60) / (window ? days(window) : 29);
+  // a tick can fall on the end of the axis (the day after the window): half its label must fit in the right margin
+  const marginRight = window ? Math.max(16, Math.ceil(textWidth(day(addDays(window.end, 1), false)) / 2) + 4) : 16;
+  const dayWidth = (width - 44 - marginRight) / (window ? days(window) : 29);
   return plot({
     width,
     height: 240,
     marginLeft: 44,
-    marginRight: 16,
+    marginRight,
     marginBottom: 36,
     x: {
       type: 'utc',

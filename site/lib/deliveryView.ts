@@ -116,6 +116,19 @@ export interface CampaignTable {
   total: number;
 }
 
+/** More studios than this in a campaign's cell: their number, not their names. */
+export const CAMPAIGN_STUDIO_NAMES = 3;
+
+/**
+ * The studios of a campaign as its cell says them: up to 3 by name, else "All 12 studios" or "9
+ * studios" (the one-to-one texts of 108 studios named them all in one cell; each studio's page
+ * lists its own campaigns).
+ */
+export function studiosOf(names: string[], studios: number): string {
+  if (names.length <= CAMPAIGN_STUDIO_NAMES) return names.join(', ');
+  return names.length >= studios ? `All ${int(names.length)} studios` : `${int(names.length)} studios`;
+}
+
 /**
  * The month's campaigns, largest first (by texts sent), at most `limit` rows; the rest are said in
  * one line ("and 95 smaller campaigns") and are in the downloads. `studio` keeps a studio's own.
@@ -166,7 +179,7 @@ export function campaignTable(data: SiteData, o: { limit?: number; printLimit?: 
         c.reached > 0 ? `${pct(c.ci_low)} – ${pct(c.ci_high)}` : '–',
         c.reached > 0 ? flag(c.campaign_id) : '–',
         c.campaign_type ?? '–',
-        ...(o.studio === undefined && multiStudio ? [c.studio_ids.join(', ')] : []),
+        ...(o.studio === undefined && multiStudio ? [studiosOf(c.studio_ids, data.studios.length)] : []),
         c.first_date === c.last_date ? day(c.first_date, false) : dayRange(c.first_date, c.last_date),
       ]),
       ...(all.length > shown.length ? { note: `The ${int(shown.length)} largest, ${smaller(all.slice(shown.length))}: ${where}.` } : {}),

@@ -117,11 +117,22 @@ export function headline(report: ReportData): string {
  * studio is often a day of all studios too), so the two counts are told apart.
  */
 export function spikeCount(spikes: SpikeRef[]): string {
-  const all = spikes.filter((s) => s.spike.studio_id === null).length;
-  const own = spikes.length - all;
+  const listed = distinctSpikes(spikes);
+  const all = listed.filter((s) => s.spike.studio_id === null).length;
+  const own = listed.length - all;
   if (all === 0) return `${plural(own, 'spike')} in single studios`;
   if (own === 0) return `${plural(all, 'spike')} across all studios`;
-  return `${plural(all, 'spike')} across all studios (${int(spikes.length)} counting each studio's own)`;
+  return `${plural(all, 'spike')} across all studios (${int(listed.length)} counting each studio's own)`;
+}
+
+/**
+ * The spikes to list and count, without a studio's spike that is an all-studios spike again: the
+ * same days, texts and opt-outs, because all of those days' texts were that studio's (every spike
+ * of an export of one studio). The studio's page still links its own.
+ */
+export function distinctSpikes(spikes: SpikeRef[]): SpikeRef[] {
+  const all = spikes.filter((s) => s.spike.studio_id === null).map((s) => s.spike);
+  return spikes.filter(({ spike: s }) => s.studio_id === null || !all.some((a) => a.start === s.start && a.end === s.end && a.reached === s.reached && a.opt_outs === s.opt_outs));
 }
 
 /** The spikes of the review month (the spikes page also lists those of the two months before). */
@@ -195,7 +206,8 @@ export interface Finding {
 export interface FindingGroup {
   title: string;
   items: Finding[];
-  more: { text: string; href: string } | null;
+  /** The link to the rest of a list cut short; `print`, when set, says on paper what is left out. */
+  more: { text: string; href: string; print?: string } | null;
   empty: string;
 }
 
@@ -250,7 +262,12 @@ export function breachSentence(weekly: number, daily: number): string {
   return parts.join(', and ');
 }
 
-export function findings(data: SiteData, limits = { spikes: 3, groups: 5 }): FindingGroup[] {
+/**
+ * The overview's findings: spikes, groups, compliance and alert levels. Each list is cut to a few
+ * (`limits`), the rest a link away, so the overview (and the printed brief) stays short with any
+ * number of studios; the alert levels list the studios that crossed them on the most days first.
+ */
+export function findings(data: SiteData, limits = { spikes: 3, groups: 5, alerts: 5 }): FindingGroup[] {
   const { report } = data;
   const spikes = topSpikes(monthSpikes(data));
   const inMonthSpikes = monthSpikes(data).length;
@@ -259,6 +276,14 @@ export function findings(data: SiteData, limits = { spikes: 3, groups: 5 }): Fin
   const inMonth = report.threshold_breaches.filter((b) => b.date >= report.period.start && b.date <= report.period.end);
   const byStudio = new Map<string, typeof inMonth>();
   for (const b of inMonth) byStudio.set(b.studio_id, [...(byStudio.get(b.studio_id) ?? []), b]);
+  // the studios over an alert level, the 5% daily level first, then the most days over 1.3%
+  const alerts = [...byStudio]
+    .map(([studio, list]) => ({
+      studio,
+      weekly: list.filter((b) => b.rule === 'rolling_7d_above_1.3pct').length,
+      daily: list.filter((b) => b.rule === 'day_at_or_above_5pct').length,
+    }))
+    .sort((a, b) => b.daily - a.daily || b.weekly - a.weekly);
   const slug = new Map(data.studios.map((s) => [s.name, s.slug]));
   const monthName = month(report.period.month, false);
 
@@ -266,7 +291,7 @@ export function findings(data: SiteData, limits = { spikes: 3, groups: 5 }): Fin
     {
       title: 'Spikes in opt-outs',
       items: spikes.slice(0, limits.spikes).map((s) => ({ text: spikeSentence(s), href: spikeHref(s.slug), link: 'See the spike' })),
-      more: data.spikes.length > Math.min(limits.spikes, spikes.length) ? { text: `All spikes: ${spikeCount(data.spikes)}${data.spikes.length > inMonthSpikes ? `, since ${day(report.trend[0]?.date ?? report.period.start)}` : ''}`, href: href('spikes.html') } : null,
+      more: distinctSpikes(data.spikes).length > Math.min(limits.spikes, spikes.length) ? { text: `All spikes: ${spikeCount(data.spikes)}${data.spikes.length > inMonthSpikes ? `, since ${day(report.trend[0]?.date ?? report.period.start)}` : ''}`, href: href('spikes.html') } : null,
       empty: 'No day had clearly more opt-outs than usual.',
     },
     {
@@ -294,12 +319,19 @@ export function findings(data: SiteData, limits = { spikes: 3, groups: 5 }): Fin
     },
     {
       title: 'Alert levels crossed',
-      items: [...byStudio].map(([studio, list]) => {
-        const weekly = list.filter((b) => b.rule === 'rolling_7d_above_1.3pct').length;
-        const daily = list.filter((b) => b.rule === 'day_at_or_above_5pct');
-        return { text: `${studio} in ${monthName}: ${breachSentence(weekly, daily.length)}.`, href: studioHref(slug.get(studio) ?? ''), link: "The studio's page" };
-      }),
-      more: null,
+      items: alerts.slice(0, limits.alerts).map(({ studio, weekly, daily }) => ({
+        text: `${studio} in ${monthName}: ${breachSentence(weekly, daily)}.`,
+        href: studioHref(slug.get(studio) ?? ''),
+        link: "The studio's page",
+      })),
+      more:
+        alerts.length > limits.alerts
+          ? {
+              text: `All ${alerts.length} studios that crossed an alert level, by their alert days`,
+              href: href('studios.html'),
+              print: `And ${plural(alerts.length - limits.alerts, 'more studio')}: the report's Studios page gives every studio's alert days.`,
+            }
+          : null,
       empty: `No studio crossed the 1.3% weekly or 5% daily alert level in ${monthName}.`,
     },
   ];

@@ -63,7 +63,7 @@ export function studioPage(data: SiteData, studio: StudioRef): StudioPage {
       report.trend.filter((r) => r.studio_id === studio.name),
       { id: 'trend', who: studio.name, month: report.period.month, coverage: report.coverage, shades: spikes.map((s) => s.spike) },
     ),
-    spikes: spikeTable(spikes),
+    spikes: spikeTable(spikes, { byDay: true }),
     breaches: {
       columns: [{ label: 'Day' }, { label: 'Alert' }, { label: 'Texts', numeric: true }, { label: 'Opt-outs', numeric: true }, { label: 'Rate', numeric: true }],
       rows: report.threshold_breaches.filter((b) => b.studio_id === studio.name).map((b) => [day(b.date), BREACH_TEXT[b.rule], int(b.reached), int(b.opt_outs), pct(b.rate)]),

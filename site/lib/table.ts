@@ -19,6 +19,15 @@ export function keyColumn(columns: Column[]): number {
   return columns.findIndex((c, i) => i > 0 && /^(rate|share|extra opt-outs|extra)$/i.test(c.label.trim()));
 }
 
+/**
+ * Column headings are kept on one line, so a short heading over numbers never breaks; a heading
+ * longer than this (a studio's name over its column, "Reachable at month end") may wrap when the
+ * table is short of room, or seven studios' names would make a table wider than any screen.
+ */
+export const LONG_HEADING = 16;
+
+export const wrapsHeading = (c: Column): boolean => c.label.length > LONG_HEADING;
+
 export interface TableModel {
   columns: Column[];
   rows: Cell[][];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryRateCaption, deliveryRateFigure, type DeliveryRow } from '../../site/charts/delivery.ts';
 import { listGrowthCaption, listGrowthFigure, type GrowthRow } from '../../site/charts/list.ts';
-import { campaignTable, deliveryKpi, deliveryTable } from '../../site/lib/deliveryView.ts';
+import { campaignTable, deliveryKpi, deliveryTable, studiosOf } from '../../site/lib/deliveryView.ts';
 import { listGrowth, routesByStudio, routesView } from '../../site/lib/listView.ts';
 import type { SiteData } from '../../site/lib/load.ts';
 import type { ReportData } from '../../site/lib/schema.ts';
@@ -121,6 +121,18 @@ describe('the delivery rate on the site', () => {
     ]);
     expect(figure.narrow).toContain('<svg');
   });
+
+  it('names the studio that delivered least as the report names it, capitals kept', () => {
+    const figure = deliveryRateFigure(
+      [
+        { label: 'All studios', color: '#000', rows: [delivery('2026-09', null, 20, 18)] },
+        { label: 'Iron Works Gym (s2)', color: '#00f', rows: [delivery('2026-09', 's2', 10, 8)] },
+        { label: 'Café Zürich Pilates', color: '#f00', rows: [delivery('2026-09', 's4', 10, 10)] },
+      ],
+      { id: 'd', who: 'all studios', reviewMonth: '2026-09', lowest: true },
+    );
+    expect(figure.caption).toContain('The lowest: Iron Works Gym (s2), 80.0%.');
+  });
 });
 
 describe('how opt-outs arrived, on the site', () => {
@@ -219,6 +231,13 @@ describe('the campaigns table', () => {
     expect(t.table.columns.map((c) => c.label)).toEqual(['Campaign', 'Sent', 'Delivered', 'Reached', 'Opt-outs', 'Rate', '95% interval', 'Vs the month', 'Type', 'Studio', 'Days']);
     expect(t.table.rows[0]?.map(cellText)).toEqual(['c1', '1,000', '999 (99.9%)', '999', '1', '0.10%', '0% – 50.0%', 'Above', 'targeted', 's1', '2 Sep']);
     expect(cellText(t.table.rows[1]?.[7] ?? '')).toBe('Within chance');
+  });
+
+  it('names up to 3 studios of a campaign, and counts more', () => {
+    const names = ['Palm Yoga', 'Iron Works Gym (s2)', 'Iron Works Gym (s3)', 'Lotus Pilates'];
+    const t = campaignTable(data({ campaigns: [campaign(null, 100, { studio_ids: names }), campaign('c1', 50, { studio_ids: names.slice(0, 3) }), campaign('c2', 40, { studio_ids: names.slice(0, 3) })] }, [...names, 's5']));
+    expect(t.table.rows.map((r) => cellText(r[9] ?? ''))).toEqual(['4 studios', 'Palm Yoga, Iron Works Gym (s2), Iron Works Gym (s3)', 'Palm Yoga, Iron Works Gym (s2), Iron Works Gym (s3)']);
+    expect(studiosOf(names, 4)).toBe('All 4 studios');
   });
 
   it("keeps a studio's own campaigns, and names the one-to-one texts", () => {

@@ -2,9 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { BROWSER_ARGS, writePdf } from '../../worker/site/pdf.ts';
-import { buildFrom, CHROMIUM, filesUnder, hasChromium, HOSTILE_INPUT, type BuiltSite } from './helpers.ts';
+import { generate } from '../../data/generate/index.ts';
+import { csvRecords } from '../../site/lib/csv.ts';
+import { buildFrom, CHROMIUM, filesUnder, hasChromium, HOSTILE_INPUT, htmlEscaped, type BuiltSite } from './helpers.ts';
 
 /**
  * The built site opened from disk in Debian's chromium: every page reachable from the overview
@@ -111,6 +114,64 @@ describe.skipIf(chromiumMissing)('the site in a browser (file://, chromium)', ()
 const SAMPLE_INPUT = path.resolve(import.meta.dirname, '..', '..', 'data', 'sample');
 
 /**
+ * What a reader would see as cut, overlapping or unreadable on a page at the window's width, found
+ * in the page: a chart wider than the screen, a chart's text outside it or drawn smaller than 9 px
+ * (a chart for wide screens shrunk onto a phone), a table's caption cut at the edge of its box, a
+ * table that scrolls sideways on a desktop (from 1080 px every table fits whole: beside its chart
+ * or under it), and a page wider than the screen. Run in the page: the DOM types are not in this
+ * project's compile settings.
+ */
+const LAYOUT_CHECK = `(() => {
+  const vw = window.innerWidth;
+  const problems = [];
+  const svgs = [...document.querySelectorAll('svg')].filter((s) => s.getBoundingClientRect().width > 0);
+  for (const [i, svg] of svgs.entries()) {
+    const box = svg.getBoundingClientRect();
+    if (box.width > vw || box.left < 0 || box.right > vw + 0.5) problems.push('svg ' + i + ' is ' + Math.round(box.width) + ' px wide, at ' + Math.round(box.left) + '-' + Math.round(box.right));
+    const drawn = svg.viewBox.baseVal && svg.viewBox.baseVal.width > 0 ? svg.viewBox.baseVal.width : box.width;
+    let smallest = Infinity;
+    for (const t of svg.querySelectorAll('text')) {
+      const b = t.getBoundingClientRect();
+      if (b.width === 0) continue;
+      if (b.left < box.left - 1 || b.right > box.right + 1 || b.top < box.top - 1 || b.bottom > box.bottom + 1) problems.push('text "' + t.textContent + '" outside svg ' + i);
+      smallest = Math.min(smallest, parseFloat(getComputedStyle(t).fontSize) * box.width / drawn);
+    }
+    if (svg.closest('figure') && smallest < 9) problems.push('text of svg ' + i + ' (' + svg.closest('figure').id + ') shown at ' + smallest.toFixed(1) + ' px');
+  }
+  // a table's caption is read in its box, not cut at the screen's edge while the table scrolls sideways
+  for (const c of document.querySelectorAll('.table-wrap caption:not(.visually-hidden)')) {
+    const wrap = c.closest('.table-wrap').getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(c);
+    const b = range.getBoundingClientRect();
+    if (b.width > 0 && b.right > wrap.right + 1) problems.push('caption "' + c.textContent.trim().slice(0, 60) + '" cut at the edge of its table');
+  }
+  if (vw >= 1080) {
+    for (const w of document.querySelectorAll('.table-wrap')) {
+      if (w.getBoundingClientRect().width > 0 && w.scrollWidth > w.clientWidth + 1) problems.push('table "' + (w.getAttribute('aria-label') || '').slice(0, 60) + '" is ' + w.scrollWidth + ' px wide in a ' + w.clientWidth + ' px box');
+    }
+  }
+  const sw = document.scrollingElement.scrollWidth;
+  if (sw > vw) problems.push('the page is ' + sw + ' px wide');
+  return { problems, charts: svgs.length };
+})()`;
+
+/** LAYOUT_CHECK on every page of a site at `width` px: the problems, each named by page, and the charts looked at. */
+async function layoutProblems(site: string, pages: string[], width: number): Promise<{ found: string[]; charts: number }> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const found: string[] = [];
+  let charts = 0;
+  for (const file of pages) {
+    await page.goto(pathToFileURL(path.join(site, file)).href);
+    const r = (await page.evaluate(LAYOUT_CHECK)) as { problems: string[]; charts: number };
+    charts += r.charts;
+    found.push(...r.problems.map((p) => `${file} at ${width} px: ${p}`));
+  }
+  await page.close();
+  return { found, charts };
+}
+
+/**
  * The bundled sample's site on a phone (390 px) and a desktop (1280 px): no page scrolls sideways,
  * no chart is wider than the screen, no text of a chart runs outside it; and its printed brief.
  */
@@ -123,42 +184,8 @@ describe.skipIf(chromiumMissing)("the sample's site on a phone and a desktop, an
     pages = (await filesUnder(built.site)).filter((f) => f.endsWith('.html'));
   }, 180_000);
 
-  it.each([390, 1280])('fits %i px: no sideways scroll, no chart wider than the screen, no chart text or table caption cut', async (width) => {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    const found: string[] = [];
-    let charts = 0;
-    for (const file of pages) {
-      await page.goto(pathToFileURL(path.join(built.site, file)).href);
-      // run in the page: the DOM types are not in this project's compile settings
-      const r = (await page.evaluate(`(() => {
-        const vw = window.innerWidth;
-        const problems = [];
-        const svgs = [...document.querySelectorAll('svg')].filter((s) => s.getBoundingClientRect().width > 0);
-        for (const [i, svg] of svgs.entries()) {
-          const box = svg.getBoundingClientRect();
-          if (box.width > vw || box.left < 0 || box.right > vw + 0.5) problems.push('svg ' + i + ' is ' + Math.round(box.width) + ' px wide, at ' + Math.round(box.left) + '-' + Math.round(box.right));
-          for (const t of svg.querySelectorAll('text')) {
-            const b = t.getBoundingClientRect();
-            if (b.width === 0) continue;
-            if (b.left < box.left - 1 || b.right > box.right + 1 || b.top < box.top - 1 || b.bottom > box.bottom + 1) problems.push('text "' + t.textContent + '" outside svg ' + i);
-          }
-        }
-        // a table's caption is read in its box, not cut at the screen's edge while the table scrolls sideways
-        for (const c of document.querySelectorAll('.table-wrap caption:not(.visually-hidden)')) {
-          const wrap = c.closest('.table-wrap').getBoundingClientRect();
-          const range = document.createRange();
-          range.selectNodeContents(c);
-          const b = range.getBoundingClientRect();
-          if (b.width > 0 && b.right > wrap.right + 1) problems.push('caption "' + c.textContent.trim().slice(0, 60) + '" cut at the edge of its table');
-        }
-        const sw = document.scrollingElement.scrollWidth;
-        if (sw > vw) problems.push('the page is ' + sw + ' px wide');
-        return { problems, charts: svgs.length };
-      })()`)) as { problems: string[]; charts: number };
-      charts += r.charts;
-      found.push(...r.problems.map((p) => `${file} at ${width} px: ${p}`));
-    }
-    await page.close();
+  it.each([390, 1280])('fits %i px: no sideways scroll, no chart wider than the screen, no chart text cut or too small, no table or caption cut', async (width) => {
+    const { found, charts } = await layoutProblems(built.site, pages, width);
     expect(found).toEqual([]);
     // every page and chart of the sample was looked at: 22 pages, 85 charts shown (1 overview,
     // 22 breakdowns, 1 compliance, 3 deliverability, 1 studios, 5 on each of 10 spikes, 2 on each of
@@ -208,4 +235,75 @@ describe.skipIf(chromiumMissing)("the sample's site on a phone and a desktop, an
     expect(screen).toEqual({ rows: 50, notes: ['The 50 largest, and 95 smaller campaigns: every campaign is in downloads/campaigns.csv on the Data page.'] });
     expect(print).toEqual({ rows: 20, notes: ['The 20 largest, and 125 smaller campaigns: every campaign is in downloads/campaigns.csv on the Data page.'] });
   });
+});
+
+/**
+ * The studios of an export of another shape than the sample, by position: names of 40+
+ * characters, accents, an emoji, ampersands, markup, a comma, two studios of one name, one with
+ * none; time zones on three continents (the others keep the generator's).
+ */
+const OTHER_STUDIOS: { name: string; timezone?: string }[] = [
+  { name: 'The Extraordinarily Long Named Hot Yoga & Wellness Collective of Greater Los Angeles' },
+  { name: 'Iron Works Gym' },
+  { name: 'Iron Works Gym' },
+  { name: "Café Zürich Pilates & Barre — Côte d'Azur Édition", timezone: 'Australia/Sydney' },
+  { name: '🔥 Harbor Barre 💪 & Spin 🚴', timezone: 'Asia/Kolkata' },
+  { name: '' },
+  { name: 'Northside Boxing And Mixed Martial Arts Training Center Downtown' },
+  { name: 'Bayview Fitness, Yoga, Pilates, Barre and Mindful Movement Studio' },
+  { name: 'Cedar Pilates <b>&amp;</b> Co', timezone: 'Europe/London' },
+  { name: 'Peachtree CrossFit', timezone: 'Pacific/Auckland' },
+  { name: 'Sunrise Barre' },
+  { name: 'Lone Star Spin' },
+];
+
+const csvField = (v: string): string => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+
+/**
+ * A generated export of another shape than the sample (12 studios named as above, 2025, about
+ * 17,000 messages), read as its readers would on a phone and a desktop, and printed.
+ */
+describe.skipIf(chromiumMissing)('an export of 12 studios with long, accented, shared and missing names, in other time zones and another year', () => {
+  let built: BuiltSite;
+  let pages: string[];
+  /** Each studio as the site shows it: its name, "name (id)" when two share it, the id without a name. */
+  let shown: string[];
+
+  beforeAll(async () => {
+    const input = await mkdtemp(path.join(tmpdir(), 'optout-shape-'));
+    const { reviewMonth } = await generate({ out: input, studios: 12, messages: 12_000, seed: 11, start: '2025-03' });
+    const file = path.join(input, 'studios.csv');
+    const studios = csvRecords(await readFile(file, 'utf8'));
+    const rows: Record<string, string>[] = studios.map((r, i) => ({ ...r, name: OTHER_STUDIOS[i]?.name ?? r.name ?? '', timezone: OTHER_STUDIOS[i]?.timezone ?? r.timezone ?? '' }));
+    const columns = Object.keys(studios[0] ?? {});
+    await writeFile(file, [columns.join(','), ...rows.map((r) => columns.map((c) => csvField(r[c] ?? '')).join(','))].join('\n') + '\n');
+    shown = rows.map((r) => (!r.name ? (r.studio_id ?? '') : rows.filter((x) => x.name === r.name).length > 1 ? `${r.name} (${r.studio_id ?? ''})` : r.name));
+    built = await buildFrom(input, reviewMonth);
+    pages = (await filesUnder(built.site)).filter((f) => f.endsWith('.html'));
+  }, 180_000);
+
+  it.each([390, 1280])('fits %i px: no sideways scroll, no chart wider than the screen, no chart text cut or too small, no table or caption cut', async (width) => {
+    const { found, charts } = await layoutProblems(built.site, pages, width);
+    expect(found).toEqual([]);
+    expect(charts).toBeGreaterThan(50);
+  }, 120_000);
+
+  it('names every studio as the export does, and keeps the overview short: the actions with their numbers, at most 5 studios over an alert level', async () => {
+    const studios = await readFile(path.join(built.site, 'studios.html'), 'utf8');
+    for (const name of shown) expect(studios, name).toContain(`>${htmlEscaped(name)}</a>`);
+    const index = await readFile(path.join(built.site, 'index.html'), 'utf8');
+    const actions = index.slice(index.indexOf('id="do-first"'), index.indexOf('</ol>', index.indexOf('id="do-first"')));
+    expect(actions).toContain('Do these first');
+    expect(actions.match(/about \d+ fewer opt-outs? this month/g)?.length ?? 0).toBeGreaterThanOrEqual(3);
+    const at = index.indexOf('<h3>Alert levels crossed</h3>');
+    const alerts = index.slice(at, index.indexOf('</section>', at));
+    expect(alerts.match(/<li>/g)?.length).toBe(5);
+    expect(alerts).toContain('All 6 studios that crossed an alert level');
+  });
+
+  it('prints the brief in at most 6 A4 pages', async () => {
+    const brief = path.join(built.out, 'brief.pdf');
+    expect(await writePdf(built.site, brief, { executablePath: CHROMIUM, kind: 'brief' })).toBe(true);
+    expect(pdfPages(await readFile(brief))).toBeLessThanOrEqual(6);
+  }, 60_000);
 });

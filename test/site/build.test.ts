@@ -184,7 +184,7 @@ describe('a partial review month (the edge-case export covers 28 February to 27 
     for (const change of changes) expect(change).toEqual(['tone-neutral', 'March partial: 1–27 Mar only; February partial: 28 Feb only']);
     expect(files.get('studios/palm-studio.html')).toContain('<dd class="kpi-partial">March partial: 1–27 Mar only; February partial: 28 Feb only</dd>');
     // the tables' last-month columns
-    expect(files.get('cohorts.html')?.match(/<th scope="col" class="num">Last month \(28 Feb 2026 only\)<\/th>/g)).toHaveLength(DIMENSIONS.length);
+    expect(files.get('cohorts.html')?.match(/<th scope="col" class="num long">Last month \(28 Feb 2026 only\)<\/th>/g)).toHaveLength(DIMENSIONS.length);
     expect(files.get('studios.html')).toContain('Last month (28 Feb 2026 only)');
   });
 

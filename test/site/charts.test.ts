@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clippedIntervals, funnelFigure, funnelLabelled, rateAxisMax, ratesFigure } from '../../site/charts/cohorts.ts';
-import { deliveryTop, errorLegend } from '../../site/charts/operations.ts';
+import { deliveryFigure, deliveryTop, errorLegend } from '../../site/charts/operations.ts';
 import { ERROR_CODE_COLORS, errorColors } from '../../site/charts/palette.ts';
 import { marginFor, textWidth, wrapLabel } from '../../site/charts/render.ts';
 import { spikeDaysFigure } from '../../site/charts/spikes.ts';
@@ -120,6 +120,23 @@ describe('error codes and failed texts', () => {
     const rows = [d('s1', '2026-08', 0.01), d('s1', '2026-08', 0.02), d('s2', '2026-08', 0.025), d('s2', '2026-09', 0.001)];
     expect(deliveryTop(rows, ['2026-08', '2026-09'])).toBeCloseTo(0.03 * 1.1, 10);
     expect(deliveryTop(rows, ['2026-09'])).toBeCloseTo(0.001 * 1.1, 10);
+  });
+
+  it('leaves a month of few texts out of the shared scale, and writes its share on its bar, cut at the top', () => {
+    const d = (studio_id: string, month: string, messages: number, attempts: number) =>
+      ({ studio_id, month, error_code: '30005', messages, attempts, rate: messages / attempts }) as ReportData['deliverability'][number];
+    // 1 text failed of 3 sent in the 3 days of a partial month: 33%, against 2% in whole months
+    const rows = [d('s1', '2026-09', 4, 200), d('s2', '2026-09', 2, 250), d('s2', '2026-10', 1, 3)];
+    const months = ['2026-09', '2026-10'];
+    const top = deliveryTop(rows, months);
+    expect(top).toBeCloseTo(0.02 * 1.1, 10);
+    const coverage = { start: '2026-09-01', end: '2026-10-03' };
+    const figure = deliveryFigure(rows.filter((r) => r.studio_id === 's2'), { id: 'd', studio: 's2', codes: ['30005'], months, reviewMonth: '2026-09', coverage, top });
+    expect(texts(figure.svg)).toContain('33.3%');
+    expect(figure.svg).toMatch(/clip-path/);
+    expect(figure.caption).toContain('(2 texts)');
+    const one = deliveryFigure([d('s3', '2026-09', 1, 100)], { id: 'd', studio: 's3', codes: ['30005'], months, reviewMonth: '2026-09', coverage, top });
+    expect(one.caption).toContain('(1 text).');
   });
 });
 

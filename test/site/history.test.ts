@@ -27,8 +27,11 @@ describe('the year of history on the site', () => {
     const rows = [row('2026-06', 1000, 4, { partial: true }), row('2026-07', 1000, 5), row('2026-08', 1000, 7), row('2026-09', 1000, 20)];
     // typical = the median of July and August (0.5% and 0.7%) = 0.6%; June is partial
     expect(monthlyCaption(rows, '2026-09', 'all studios')).toBe(
-      'For all studios, 2.0% of texts led to an opt-out in September, against a typical 0.60% in the 2 whole months before: the highest of the year.',
+      'For all studios, 2.0% of texts led to an opt-out in September, against a typical 0.60% in the 2 whole months before: the highest of these 3 months.',
     );
+    // a year of months to compare: "of the year"
+    const year = Array.from({ length: 12 }, (_v, i) => row(`2025-${String(i + 1).padStart(2, '0')}`, 1000, i === 11 ? 20 : 5));
+    expect(monthlyCaption(year, '2025-12', 'all studios')).toContain('in the 11 whole months before: the highest of the year.');
     const figure = monthlyFigure(rows, { id: 'year', who: 'all studios', month: '2026-09' });
     expect(figure.caption).toContain('A hollow point is a month the data covers only in part.');
     expect(figure.table.rows.map((r) => r[0])).toEqual(['Sep 2026', 'Aug 2026', 'Jul 2026', 'Jun 2026 (partial)']);

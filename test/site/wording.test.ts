@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CAUSE_CATALOG, CAUSES } from '../../worker/catalog/index.ts';
 import { decompositionCaption } from '../../site/charts/spikes.ts';
 import { moreThanUsual } from '../../site/lib/spikeView.ts';
-import { breachSentence, spikeCount } from '../../site/lib/overview.ts';
+import { breachSentence, distinctSpikes, spikeCount } from '../../site/lib/overview.ts';
 import { expected } from '../../site/lib/format.ts';
 import type { SpikeRef } from '../../site/lib/load.ts';
 import { buildFrom, readAll, type BuiltSite } from './helpers.ts';
@@ -99,6 +99,12 @@ describe('the studios of the sample, by their names (s1 Palm Yoga, s2 Iron Works
     expect(page('spikes/2026-09-09-palm-yoga.html')).toContain('<h1>Spike: Palm Yoga, 9 Sep 2026</h1>');
     expect(text(page('spikes.html'))).toContain('Iron Works Gym, 23 Sep 2026');
     expect(text(page('studios/lotus-pilates.html'))).toContain('Spikes at Lotus Pilates');
+    // on the studio's own page its spikes go by their days: the caption names the studio
+    const own = page('studios/lotus-pilates.html');
+    const table = own.slice(own.indexOf('Spikes at Lotus Pilates'), own.indexOf('</table>', own.indexOf('Spikes at Lotus Pilates')));
+    expect(text(table)).toContain('Days');
+    expect(text(table)).toContain('16–19 Sep 2026');
+    expect(text(table)).not.toContain('Lotus Pilates,');
     expect(text(page('compliance.html'))).toContain('Iron Works Gym');
   });
 
@@ -130,8 +136,8 @@ describe('plain words and one way of writing numbers, on every page but the meth
 
   it('says what the columns of the breakdowns mean in words, and how to read each funnel plot', () => {
     const cohorts = page('cohorts.html');
-    expect(cohorts.match(/<th scope="col" class="num">× the month&#39;s rate<\/th>/g)).toHaveLength(11);
-    expect(cohorts.match(/<th scope="col" class="num">Rate allowing for small groups<\/th>/g)).toHaveLength(11);
+    expect(cohorts.match(/<th scope="col" class="num long">× the month&#39;s rate<\/th>/g)).toHaveLength(11);
+    expect(cohorts.match(/<th scope="col" class="num long">Rate allowing for small groups<\/th>/g)).toHaveLength(11);
     expect(cohorts.match(/<p class="how-to">How to read it: /g)).toHaveLength(11);
   });
 
@@ -249,10 +255,15 @@ describe('the wording rules, on their own', () => {
   });
 
   it('counts spikes by which they are', () => {
-    const ref = (studio: string | null) => ({ spike: { studio_id: studio } }) as unknown as SpikeRef;
+    const ref = (studio: string | null, start = studio ?? 'all', opt_outs = 10) => ({ spike: { studio_id: studio, start, end: start, reached: 100, opt_outs } }) as unknown as SpikeRef;
     expect(spikeCount([ref(null), ref('s1'), ref('s2')])).toBe("1 spike across all studios (3 counting each studio's own)");
-    expect(spikeCount([ref(null), ref(null)])).toBe('2 spikes across all studios');
+    expect(spikeCount([ref(null), ref(null, 'another day')])).toBe('2 spikes across all studios');
     expect(spikeCount([ref('s1')])).toBe('1 spike in single studios');
+    // a studio's spike on the same days, texts and opt-outs as all studios' is that spike again (an export of one studio)
+    const same = [ref(null, '2026-09-09'), ref('s1', '2026-09-09'), ref(null, '2026-09-15'), ref('s1', '2026-09-15')];
+    expect(spikeCount(same)).toBe('2 spikes across all studios');
+    expect(distinctSpikes(same).map((s) => s.spike.studio_id)).toEqual([null, null]);
+    expect(spikeCount([ref(null, '2026-09-09'), ref('s1', '2026-09-09', 9)])).toBe("1 spike across all studios (2 counting each studio's own)");
     expect(breachSentence(0, 2)).toBe("a single day's opt-out rate was at or above 5% on 2 days");
   });
 });

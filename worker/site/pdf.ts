@@ -50,14 +50,16 @@ export async function printOrder(siteDir: string): Promise<string[]> {
  * What the print document adds to the site's print stylesheet. Both kinds: every page on a new
  * sheet, no breadcrumbs; the studio pages' failed-texts charts are left out, as the
  * deliverability page has them all. The brief: no data tables under the charts, and sections
- * follow each other instead of each starting a sheet, and so do its two pages.
+ * follow each other instead of each starting a sheet, and so do its two pages; a table that does
+ * not fit the rest of a sheet goes on over the next one (between rows, its heading repeated),
+ * so a long table never leaves a sheet half empty.
  */
 const PRINT_CSS = {
   full: `.print-page + .print-page { break-before: page; } .print-page h1 { margin-top: 0; } .crumbs { display: none; }
 .print-page[data-page^="studios/"] #deliverability, .print-page[data-page^="studios/"] #delivery { display: none; }`,
   brief: `.print-page + .print-page { margin-top: 28px; } .print-page h1 { margin-top: 0; } .crumbs { display: none; }
 .print-brief h2 { break-before: auto; margin-top: 18px; } .print-brief .chart-data, .print-brief .data-link { display: none; }
-.print-brief .chart { margin: 10px 0 14px; } .print-brief .table-wrap { break-inside: avoid; } .print-brief .chart-svg svg { max-height: 80mm; }
+.print-brief .chart { margin: 10px 0 14px; } .print-brief caption, .print-brief thead { break-after: avoid; } .print-brief .chart-svg svg { max-height: 80mm; }
 .print-brief table { font-size: 13px; }`,
 } as const;
 
