@@ -43,6 +43,19 @@ export function spikeTable(spikes: SpikeRef[], { byDay = false }: { byDay?: bool
   };
 }
 
+/** Spikes the printed brief lists: a sheet of them at most, so that the brief keeps to six pages. */
+export const BRIEF_SPIKES = 12;
+
+/**
+ * The brief's spikes: the `limit` with the most extra opt-outs (ties by date), listed by date as
+ * the rest of the brief, and how many smaller ones the spikes page has besides.
+ */
+export function briefSpikes(spikes: SpikeRef[], limit = BRIEF_SPIKES): { shown: SpikeRef[]; more: number } {
+  const byDate = (a: SpikeRef, b: SpikeRef): number => (a.spike.start < b.spike.start ? -1 : a.spike.start > b.spike.start ? 1 : 0);
+  const largest = [...spikes].sort((a, b) => b.spike.excess_opt_outs - a.spike.excess_opt_outs || byDate(a, b)).slice(0, limit);
+  return { shown: spikes.filter((s) => largest.includes(s)), more: Math.max(0, spikes.length - limit) };
+}
+
 /** The spike's series: its studio's days, or all studios'. */
 export function spikeSeries(report: ReportData, studio: string | null): TrendPoint[] {
   return report.trend.filter((r) => r.studio_id === studio);

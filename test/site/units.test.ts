@@ -14,6 +14,8 @@ import { pct, pctTick, words } from '../../site/lib/format.ts';
 import { comparisonNote, monthCoverage, partialBanner, uncovered } from '../../site/lib/period.ts';
 import { headline, kpis } from '../../site/lib/overview.ts';
 import type { ReportData } from '../../site/lib/schema.ts';
+import type { SpikeRef } from '../../site/lib/load.ts';
+import { BRIEF_SPIKES, briefSpikes } from '../../site/lib/spikeView.ts';
 
 // The worker's Report must always be a valid input of the site's schema (the schema also pins
 // schema_version to 1): a type error here means the contract and the site disagree.
@@ -172,5 +174,27 @@ describe('buildSite on a broken report', () => {
     await expect(buildSite({ reportDir: path.join(dir, 'out'), outDir: dir })).rejects.toThrow(/cannot hold the report/);
     await writeFile(path.join(dir, 'notes.txt'), 'keep me');
     await expect(buildSite({ reportDir: path.join(dir, '..'), outDir: dir })).rejects.toThrow(/not empty and not an earlier site/);
+  });
+});
+
+describe("the brief's spikes: the largest by extra opt-outs, listed by date", () => {
+  const ref = (start: string, excess: number): SpikeRef => ({ spike: { start, excess_opt_outs: excess } as SpikeRef['spike'], slug: start, where: 'All studios' });
+  const spikes = [ref('2026-09-01', 3), ref('2026-09-05', 40), ref('2026-09-09', 3), ref('2026-09-12', 12), ref('2026-09-20', 7)];
+  it.each([
+    // limit, the spikes listed (by date), how many more
+    [10, ['2026-09-01', '2026-09-05', '2026-09-09', '2026-09-12', '2026-09-20'], 0],
+    [5, ['2026-09-01', '2026-09-05', '2026-09-09', '2026-09-12', '2026-09-20'], 0],
+    [3, ['2026-09-05', '2026-09-12', '2026-09-20'], 2],
+    // a tie of extra opt-outs goes to the earlier spike
+    [4, ['2026-09-01', '2026-09-05', '2026-09-12', '2026-09-20'], 1],
+    [1, ['2026-09-05'], 4],
+  ] as const)('at most %i: %j and %i more', (limit, shown, more) => {
+    const listed = briefSpikes(spikes, limit);
+    expect(listed.shown.map((s) => s.spike.start)).toEqual(shown);
+    expect(listed.more).toBe(more);
+  });
+  it('lists a sheet of spikes at most', () => {
+    expect(BRIEF_SPIKES).toBe(12);
+    expect(briefSpikes(Array.from({ length: 30 }, (_, i) => ref(`2026-09-${String(i + 1).padStart(2, '0')}`, i))).shown).toHaveLength(12);
   });
 });
