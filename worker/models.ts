@@ -43,6 +43,7 @@ export const MART_MODELS: readonly string[] = [
   'marts/provider_evidence',
   'marts/outbound_days',
   'marts/history_months',
+  'marts/opt_out_spells',
   'marts/monthly',
   'marts/delivery_outcomes',
   'marts/list_growth',

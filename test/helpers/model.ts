@@ -50,6 +50,9 @@ export async function runModel(
 /** What monthly, delivery_outcomes and list_growth read beside the messages: the days and months with texts. */
 export const HISTORY_GRID: readonly string[] = ['marts/outbound_days', 'marts/history_months'];
 
+/** What monthly and list_growth read beside the given tables: the grid, and the leads' opt-out spells. */
+export const HISTORY_LISTS: readonly string[] = [...HISTORY_GRID, 'marts/opt_out_spells'];
+
 /** review_periods for a review month and the month before it. */
 export const REVIEW_PERIODS: GivenTable = {
   columns: { period: 'varchar', starts_on: 'date', ends_on: 'date' },

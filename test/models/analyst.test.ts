@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HISTORY_GRID, REVIEW_PERIODS, runModel, type GivenTable } from '../helpers/model.ts';
+import { HISTORY_GRID, HISTORY_LISTS, REVIEW_PERIODS, runModel, type GivenTable } from '../helpers/model.ts';
 
 /**
  * What a deliverability analyst looks for, each mart run alone on hand-worked rows
@@ -245,7 +245,7 @@ describe('list_growth', () => {
   };
 
   it('splits each month\'s change in reachable leads into leads added, lost to opt-outs and deactivations, and come back', async () => {
-    const rows = await runModel('marts/list_growth', given, HISTORY, HISTORY_GRID);
+    const rows = await runModel('marts/list_growth', given, HISTORY, HISTORY_LISTS);
     // February: leads 1 and 5 reachable at its start (6 is deactivated); lead 2 added; leads 1 and 2 opt out.
     const february = { reachable_at_start: 2, leads_added: 1, lost_to_opt_outs: 2, lost_to_deactivation: 0, came_back: 0, reachable_at_end: 1, net_change: -1 };
     // March: lead 5 reachable at its start; 3 and 4 added; 3 opts out, 4's number is deactivated, 2 opts in again.
@@ -259,8 +259,8 @@ describe('list_growth', () => {
   });
 
   it('ends each month with monthly\'s reachable leads and its leads added', async () => {
-    const growth = await runModel('marts/list_growth', given, HISTORY, HISTORY_GRID);
-    const monthly = await runModel('marts/monthly', given, HISTORY, HISTORY_GRID);
+    const growth = await runModel('marts/list_growth', given, HISTORY, HISTORY_LISTS);
+    const monthly = await runModel('marts/monthly', given, HISTORY, HISTORY_LISTS);
     expect(growth.map((r) => [r.month, r.studio_id, r.reachable_at_end, r.leads_added])).toEqual(monthly.map((r) => [r.month, r.studio_id, r.reachable_leads, r.leads_added]));
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HISTORY_GRID, runModel, type GivenTable } from '../helpers/model.ts';
+import { HISTORY_LISTS, runModel, type GivenTable } from '../helpers/model.ts';
 import { changes, holm, twoProportionTest } from '../../worker/analysis/history.ts';
 import type { CohortRow, Dimension } from '../../worker/analysis/cohorts.ts';
 
@@ -129,7 +129,7 @@ describe('monthly (the year of history)', () => {
   };
 
   it('counts each month with texts: reached, opt-outs, sent and delivered, leads added, opted out and reachable at its end', async () => {
-    const rows = await runModel('marts/monthly', given, { history_start: '2025-04-01', history_end: '2026-03-31' }, HISTORY_GRID);
+    const rows = await runModel('marts/monthly', given, { history_start: '2025-04-01', history_end: '2026-03-31' }, HISTORY_LISTS);
     const s1 = {
       // February: lead 2 added; at its end leads 1 and 2 are opted out, lead 5 reachable (consent after the listing)
       '2026-02': { reached: 1, attributed_opt_outs: 1, opt_outs: 2, sent: 2, delivered: 1, leads_added: 1, leads_opted_out: 2, reachable_leads: 1 },
@@ -146,7 +146,7 @@ describe('monthly (the year of history)', () => {
   });
 
   it('leaves out months before the year of history', async () => {
-    const rows = await runModel('marts/monthly', given, { history_start: '2026-03-01', history_end: '2026-03-31' }, HISTORY_GRID);
+    const rows = await runModel('marts/monthly', given, { history_start: '2026-03-01', history_end: '2026-03-31' }, HISTORY_LISTS);
     expect(rows.map((r) => r.month)).toEqual(['2026-03', '2026-03']);
   });
 });

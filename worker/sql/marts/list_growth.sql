@@ -42,19 +42,14 @@ created as (
     asof left join created_counts as c on c.studio_id = i.studio_id and i.at_ts > c.created_at
 ),
 
-opt_out_spells as (
-    -- each opt-out and the lead's next event: the lead is opted out from the one until the other
-    select * from (
-        select studio_id, lead_no, kind, event_at, lead(event_at) over (partition by lead_no order by seq) as next_event_at
-        from int_opt_out_events
-    )
-    where kind = 'opt_out'
+spells as (
+    select * from opt_out_spells
 ),
 
 opted_out as (
     select distinct i.studio_id, i.month_start, i.boundary, e.lead_no
     from instants as i
-    join opt_out_spells as e
+    join spells as e
         on e.studio_id = i.studio_id and e.event_at < i.at_ts
         and (e.next_event_at is null or e.next_event_at >= i.at_ts)
     join leads as l on l.lead_no = e.lead_no and l.created_at < i.at_ts

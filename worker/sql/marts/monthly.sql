@@ -68,22 +68,15 @@ created as (
     asof left join created_counts as at_start on at_start.studio_id = b.studio_id and b.starts_at > at_start.created_at
 ),
 
-opt_out_spells as (
-    -- each opt-out and the lead's next event (a re-opt-in, or another opt-out): the lead is opted
-    -- out from the one until the other (every lead's consent is an event: most leads have no
-    -- opt-out, and only opt-outs are paired with the months)
-    select * from (
-        select studio_id, lead_no, kind, event_at, lead(event_at) over (partition by lead_no order by seq) as next_event_at
-        from int_opt_out_events
-    )
-    where kind = 'opt_out'
+spells as (
+    select * from opt_out_spells
 ),
 
 opted_out_at_end as (
     -- a lead whose last opt-out event before the month's end is an opt-out
     select distinct b.studio_id, b.month_start, e.lead_no
     from bounds as b
-    join opt_out_spells as e
+    join spells as e
         on e.studio_id = b.studio_id and e.event_at < b.ends_at
         and (e.next_event_at is null or e.next_event_at >= b.ends_at)
 ),
