@@ -44,6 +44,7 @@ export const MART_MODELS: readonly string[] = [
   'marts/outbound_days',
   'marts/history_months',
   'marts/opt_out_spells',
+  'marts/leads_created',
   'marts/monthly',
   'marts/delivery_outcomes',
   'marts/list_growth',

@@ -50,8 +50,8 @@ export async function runModel(
 /** What monthly, delivery_outcomes and list_growth read beside the messages: the days and months with texts. */
 export const HISTORY_GRID: readonly string[] = ['marts/outbound_days', 'marts/history_months'];
 
-/** What monthly and list_growth read beside the given tables: the grid, and the leads' opt-out spells. */
-export const HISTORY_LISTS: readonly string[] = [...HISTORY_GRID, 'marts/opt_out_spells'];
+/** What monthly and list_growth read beside the given tables: the grid, the leads' opt-out spells and their creation counts. */
+export const HISTORY_LISTS: readonly string[] = [...HISTORY_GRID, 'marts/opt_out_spells', 'marts/leads_created'];
 
 /** review_periods for a review month and the month before it. */
 export const REVIEW_PERIODS: GivenTable = {

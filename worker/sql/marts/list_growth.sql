@@ -30,10 +30,7 @@ leads as (
 ),
 
 created_counts as (
-    -- each lead with the number of its studio's leads created at or before it (ties alike)
-    select studio_id, created_at,
-        count(*) over (partition by studio_id order by created_at range between unbounded preceding and current row) as created_so_far,
-    from leads
+    select * from leads_created
 ),
 
 created as (
